@@ -1,0 +1,227 @@
+//! The command line: clap definitions, and one module per subcommand. The
+//! only place that prints, reads the environment or decides exit codes.
+//!
+//! Exit codes: 0 nothing failing at or above `--fail-on`; 1 failing findings
+//! at or above it; 2 usage, input or configuration error.
+
+pub mod rules_cmd;
+pub mod scan;
+
+use crate::report::Format;
+use crate::rules::spec::Severity;
+use clap::{Args, Parser, Subcommand};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const AFTER_HELP: &str = "\
+Exit codes:
+  0  nothing fails at or above --fail-on
+  1  failing findings at or above --fail-on
+  2  usage, input or configuration error (bad flag value, malformed snapshot or rule file)
+
+Examples:
+  audit scan --snapshot fixtures/example-account.json
+  audit scan --snapshot prod.json --format sarif -o audit.sarif
+  audit scan --snapshot prod.json --fail-on high --only rds-no-public-access,ec2-sg-no-public-ssh
+  audit rules list
+  audit rules show rds-backup-retention
+  audit rules test my-rules/";
+
+/// Audits the security posture of an AWS account against rules derived from
+/// real hardening guides.
+#[derive(Debug, Parser)]
+#[command(name = "audit", version, about, after_help = AFTER_HELP, arg_required_else_help = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Audit an account snapshot file (offline; no AWS access needed).
+    Scan(ScanArgs),
+    /// List, show and test rules.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+    /// Print the JSON Schema of the snapshot or report format.
+    Schema {
+        /// Which schema.
+        #[arg(value_enum)]
+        which: SchemaKind,
+    },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum SchemaKind {
+    /// The account snapshot (input of `audit scan`).
+    Snapshot,
+    /// The JSON report (`--format json`).
+    Report,
+}
+
+/// Flags of `audit scan`.
+#[derive(Debug, Args)]
+#[command(after_help = AFTER_HELP)]
+pub struct ScanArgs {
+    /// The account snapshot to audit (JSON, format posture-audit/snapshot v1).
+    /// Example: --snapshot fixtures/example-account.json
+    #[arg(long, value_name = "FILE")]
+    pub snapshot: PathBuf,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+    /// Exit 1 when a finding at least this severe fails; `none` never fails.
+    /// Info findings never fail the gate. Example: --fail-on high
+    #[arg(long, value_name = "SEVERITY", default_value = "low", value_parser = parse_fail_on)]
+    pub fail_on: FailOn,
+}
+
+/// Output flags shared by every command that writes a report.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Output format. Example: --format sarif
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+    /// Write the report to FILE instead of standard output (written whole or
+    /// not at all). Example: -o audit.sarif
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Rule selection flags.
+#[derive(Debug, Args)]
+pub struct SelectionArgs {
+    /// Also load the rule files under DIR (repeatable). Example: --rules ./my-rules
+    #[arg(long = "rules", value_name = "DIR")]
+    pub rules: Vec<PathBuf>,
+    /// Run only these rules (comma-separated ids). Example: --only rds-no-public-access,ec2-sg-no-public-ssh
+    #[arg(long, value_name = "RULE,...", value_delimiter = ',')]
+    pub only: Vec<String>,
+    /// Do not run these rules (comma-separated ids). Example: --skip ec2-eip-attached
+    #[arg(long, value_name = "RULE,...", value_delimiter = ',')]
+    pub skip: Vec<String>,
+    /// Run only rules at least this severe: critical, high, medium, low, info.
+    /// Example: --min-severity medium
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
+    pub min_severity: Option<Severity>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// List the rules: id, severity, resource kind, title.
+    List {
+        /// Also load the rule files under DIR (repeatable).
+        #[arg(long = "rules", value_name = "DIR")]
+        rules: Vec<PathBuf>,
+        /// Output as JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show a rule's documentation: rationale, remediation, references, logic.
+    Show {
+        /// The rule id. Example: rds-backup-retention
+        id: String,
+        /// Also load the rule files under DIR (repeatable).
+        #[arg(long = "rules", value_name = "DIR")]
+        rules: Vec<PathBuf>,
+    },
+    /// Run the inline examples of rules: the built-in catalogue, or the rule
+    /// files under DIR.
+    Test {
+        /// A directory of rule files; without it, the built-in catalogue.
+        dir: Option<PathBuf>,
+    },
+    /// List the resource kinds rules can iterate over.
+    Kinds,
+}
+
+/// The `--fail-on` threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailOn {
+    Severity(Severity),
+    Never,
+}
+
+fn parse_severity(s: &str) -> Result<Severity, String> {
+    s.parse()
+}
+
+fn parse_fail_on(s: &str) -> Result<FailOn, String> {
+    if s.eq_ignore_ascii_case("none") {
+        return Ok(FailOn::Never);
+    }
+    match s.parse::<Severity>() {
+        Ok(Severity::Info) => Err("`info` findings never fail the gate; use critical, high, medium, low or none".into()),
+        Ok(sev) => Ok(FailOn::Severity(sev)),
+        Err(_) => Err(format!("unknown threshold `{s}`; use one of critical, high, medium, low, none")),
+    }
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap prints help and version to stdout with exit 0, usage errors
+            // to stderr with exit 2.
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let result = match cli.command {
+        Command::Scan(args) => scan::run(&args),
+        Command::Rules(command) => rules_cmd::run(&command),
+        Command::Schema { which } => print_schema(which),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            if is_broken_pipe(&e) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn print_schema(which: SchemaKind) -> anyhow::Result<ExitCode> {
+    let schema = match which {
+        SchemaKind::Snapshot => crate::snapshot::json_schema(),
+        SchemaKind::Report => crate::report::json::json_schema(),
+    };
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, &schema)?;
+    writeln!(out)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || cause.downcast_ref::<serde_json::Error>().is_some_and(|j| j.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe))
+    })
+}
+
+/// Writes `bytes` to `path` atomically (a temporary file renamed into place),
+/// or to standard output.
+pub fn write_output(path: Option<&std::path::Path>, bytes: &[u8]) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    match path {
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(bytes)?;
+            out.flush()?;
+        }
+        Some(path) => {
+            let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+            let file_name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "report".into());
+            let tmp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
+            std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
+            std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,145 @@
+//! The report model that every output format reads: findings, their status,
+//! the summary, and the rules that were evaluated.
+
+use crate::rules::spec::Severity;
+use crate::snapshot::{Account, Gap};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The value of the `format` field of a JSON report.
+pub const REPORT_FORMAT: &str = "posture-audit/report";
+/// The JSON report version.
+pub const REPORT_VERSION: i64 = 1;
+
+/// The outcome of one rule on one resource (or scope).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// The resource complies.
+    Pass,
+    /// The resource does not comply.
+    Fail,
+    /// The data needed was not collected (a gap) or the rule failed to run;
+    /// the resource may or may not comply.
+    Error,
+    /// Nothing was in scope for the rule.
+    Skip,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Fail => "fail",
+            Status::Error => "error",
+            Status::Skip => "skip",
+        }
+    }
+}
+
+/// The resource a finding is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct ResourceRef {
+    /// The kind, e.g. `ec2.security_group`; `region` for a finding about a
+    /// whole region (a gap), `account` for the account.
+    pub kind: String,
+    pub id: String,
+    pub arn: String,
+    pub region: String,
+    /// A human name when it differs from the id.
+    pub name: String,
+}
+
+impl ResourceRef {
+    /// `name (id)` or `id`.
+    pub fn display(&self) -> String {
+        if self.name.is_empty() || self.name == self.id {
+            self.id.clone()
+        } else {
+            format!("{} ({})", self.name, self.id)
+        }
+    }
+}
+
+/// One rule's outcome on one resource.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct Finding {
+    pub rule_id: String,
+    pub status: Status,
+    pub severity: Severity,
+    pub resource: ResourceRef,
+    /// One sentence naming the resource and what is wrong (or why it errored).
+    pub message: String,
+    /// What exactly is wrong: ports and CIDRs, variable names (secrets masked).
+    pub evidence: Vec<String>,
+    /// Framework controls, e.g. `fsbp = ["EC2.13"]`.
+    pub compliance: BTreeMap<String, Vec<String>>,
+}
+
+/// Counts by status.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct Summary {
+    pub passed: usize,
+    pub failed: usize,
+    pub errors: usize,
+    pub skipped: usize,
+    /// Failing findings by severity.
+    pub failed_by_severity: BTreeMap<Severity, usize>,
+    pub rules_evaluated: usize,
+    pub resources: usize,
+}
+
+/// A rule as described in reports.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct RuleInfo {
+    pub id: String,
+    pub title: String,
+    pub severity: Severity,
+    pub kinds: Vec<String>,
+    pub rationale: String,
+    pub remediation: String,
+    pub references: Vec<String>,
+    pub source: Vec<String>,
+    pub compliance: BTreeMap<String, Vec<String>>,
+}
+
+/// What was audited.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct Target {
+    pub account: Account,
+    pub collected_at: DateTime<Utc>,
+    pub regions: Vec<String>,
+    /// The snapshot file audited, when there was one.
+    pub snapshot_path: Option<String>,
+}
+
+/// The result of an audit.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct Report {
+    /// Always `posture-audit/report`.
+    pub format: String,
+    /// Report schema version.
+    pub version: i64,
+    pub tool_version: String,
+    pub target: Target,
+    pub summary: Summary,
+    /// Every finding, sorted by rule id, region and resource id.
+    pub findings: Vec<Finding>,
+    /// Data that could not be collected.
+    pub gaps: Vec<Gap>,
+    /// The rules evaluated, sorted by id.
+    pub rules: Vec<RuleInfo>,
+}
+
+impl Report {
+    /// The findings with `status`.
+    pub fn with_status(&self, status: Status) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(move |f| f.status == status)
+    }
+
+    /// Whether any failing finding is at least as severe as `threshold`.
+    pub fn fails_at(&self, threshold: Severity) -> bool {
+        self.with_status(Status::Fail).any(|f| f.severity != Severity::Info && f.severity.at_least(threshold))
+    }
+}

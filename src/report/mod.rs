@@ -1,0 +1,44 @@
+//! Output formats. Each format is one module behind [`Emitter`]; all of them
+//! read the same [`Report`](crate::engine::Report) and write to any `Write`,
+//! so tests capture output without spawning a process.
+
+pub mod json;
+pub mod sarif;
+pub mod table;
+
+use crate::engine::Report;
+use crate::rules::RuleSet;
+use std::io::Write;
+
+/// Everything an emitter may need besides the report.
+pub struct Context<'a> {
+    pub rules: &'a RuleSet,
+    /// Colour the output (table only; decided by the caller from TTY and `NO_COLOR`).
+    pub color: bool,
+}
+
+/// Writes a report in one format.
+pub trait Emitter {
+    fn emit(&self, report: &Report, context: &Context, out: &mut dyn Write) -> anyhow::Result<()>;
+}
+
+/// The output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Failing findings grouped by severity, then a summary line.
+    Table,
+    /// The whole report as one JSON document (schema: docs/report.schema.json).
+    Json,
+    /// SARIF 2.1.0 for GitHub code scanning.
+    Sarif,
+}
+
+impl Format {
+    pub fn emitter(self) -> Box<dyn Emitter> {
+        match self {
+            Format::Table => Box::new(table::TableEmitter),
+            Format::Json => Box::new(json::JsonEmitter),
+            Format::Sarif => Box::new(sarif::SarifEmitter),
+        }
+    }
+}

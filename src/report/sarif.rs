@@ -1,0 +1,193 @@
+//! SARIF 2.1.0 for GitHub code scanning, built with `serde-sarif`.
+//!
+//! - one `reportingDescriptor` per evaluated rule (sorted by id) with short
+//!   and full descriptions, help in text and Markdown, tags and
+//!   `security-severity`;
+//! - one result per failing finding: level from the severity, a message that
+//!   names the resource, a physical location (the snapshot file when one was
+//!   audited, else the stable pseudo-path `aws/<account>/<region>/<service>`),
+//!   a logical location with the ARN, and `partialFingerprints` computed from
+//!   account, region, resource and rule only, so GitHub keeps one alert per
+//!   problem across runs;
+//! - gaps and `error` findings as tool execution notifications, so an
+//!   incomplete audit never looks clean.
+
+use super::{Context, Emitter};
+use crate::engine::{Finding, Report, Status};
+use crate::rules::spec::Severity;
+use serde_json::json;
+use serde_sarif::sarif::{
+    ArtifactLocation, Invocation, Location, LogicalLocation, Message, MultiformatMessageString, Notification,
+    PhysicalLocation, PropertyBag, Region, ReportingDescriptor, Result as SarifResult, ResultLevel, Run, Sarif, Tool,
+    ToolComponent,
+};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::io::Write;
+
+pub struct SarifEmitter;
+
+/// The SARIF schema URI written in `$schema`.
+pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+fn level(severity: Severity) -> ResultLevel {
+    match severity {
+        Severity::Critical | Severity::High => ResultLevel::Error,
+        Severity::Medium => ResultLevel::Warning,
+        Severity::Low | Severity::Info => ResultLevel::Note,
+    }
+}
+
+fn text(s: impl Into<String>) -> Message {
+    Message::builder().text(s.into()).build()
+}
+
+fn multiformat(text: String, markdown: Option<String>) -> MultiformatMessageString {
+    match markdown {
+        Some(md) => MultiformatMessageString::builder().text(text).markdown(md).build(),
+        None => MultiformatMessageString::builder().text(text).build(),
+    }
+}
+
+/// The fingerprint of a finding: stable for the same account, region,
+/// resource and rule, whatever else changes between runs.
+pub fn fingerprint(account: &str, finding: &Finding) -> String {
+    let mut hasher = Sha256::new();
+    for part in [account, &finding.resource.region, &finding.resource.kind, &finding.resource.id, &finding.rule_id] {
+        hasher.update(part.as_bytes());
+        hasher.update([0u8]);
+    }
+    let digest = hasher.finalize();
+    digest.iter().take(16).map(|b| format!("{b:02x}")).collect()
+}
+
+/// The artifact a finding is reported against.
+fn artifact_uri(report: &Report, finding: &Finding) -> String {
+    match &report.target.snapshot_path {
+        Some(path) => path.replace('\\', "/"),
+        None => {
+            let region = if finding.resource.region.is_empty() { "global" } else { &finding.resource.region };
+            let service = finding.resource.kind.split('.').next().unwrap_or("aws");
+            format!("aws/{}/{region}/{service}", report.target.account.id)
+        }
+    }
+}
+
+fn descriptor(rule: &crate::engine::RuleInfo) -> ReportingDescriptor {
+    let service = rule.kinds.first().and_then(|k| k.split('.').next()).unwrap_or("aws").to_string();
+    let mut tags = vec!["security".to_string(), "aws".to_string(), service];
+    for (framework, controls) in &rule.compliance {
+        tags.extend(controls.iter().map(|c| format!("{framework}:{c}")));
+    }
+    let mut properties = BTreeMap::new();
+    if rule.severity != Severity::Info {
+        properties.insert("security-severity".to_string(), json!(rule.severity.score()));
+    }
+    properties.insert("severity".to_string(), json!(rule.severity.as_str()));
+    let help_text = format!("{}\n\nRemediation:\n{}", rule.rationale, rule.remediation);
+    let mut md = format!("**{}** ({})\n\n{}\n\n### Remediation\n\n```\n{}\n```\n", rule.title, rule.severity, rule.rationale, rule.remediation);
+    if !rule.compliance.is_empty() {
+        let controls: Vec<String> = rule.compliance.iter().map(|(f, c)| format!("{f}: {}", c.join(", "))).collect();
+        md.push_str(&format!("\n**Compliance:** {}\n", controls.join("; ")));
+    }
+    if !rule.references.is_empty() {
+        md.push_str("\n### References\n\n");
+        for r in &rule.references {
+            md.push_str(&format!("- <{r}>\n"));
+        }
+    }
+    let builder = ReportingDescriptor::builder()
+        .id(rule.id.clone())
+        .name(rule.id.clone())
+        .short_description(multiformat(rule.title.clone(), None))
+        .full_description(multiformat(rule.rationale.clone(), None))
+        .help(multiformat(help_text, Some(md)))
+        .properties(PropertyBag::builder().tags(tags).additional_properties(properties).build());
+    match rule.references.first() {
+        Some(uri) => builder.help_uri(uri.clone()).build(),
+        None => builder.build(),
+    }
+}
+
+fn result(report: &Report, finding: &Finding, rule_index: i64) -> SarifResult {
+    let mut message = finding.message.clone();
+    if !finding.evidence.is_empty() {
+        message.push_str(&format!(". Evidence: {}", finding.evidence.join("; ")));
+    }
+    let physical = PhysicalLocation::builder()
+        .artifact_location(ArtifactLocation::builder().uri(artifact_uri(report, finding)).build())
+        .region(Region::builder().start_line(1).build())
+        .build();
+    let logical_name = if finding.resource.arn.is_empty() { finding.resource.id.clone() } else { finding.resource.arn.clone() };
+    let logical = LogicalLocation::builder()
+        .name(finding.resource.display())
+        .fully_qualified_name(logical_name)
+        .kind("resource".to_string())
+        .build();
+    let location = Location::builder().physical_location(physical).logical_locations(vec![logical]).build();
+    let hash = fingerprint(&report.target.account.id, finding);
+    let fingerprints = BTreeMap::from([
+        ("postureAudit/resourceRule/v1".to_string(), hash.clone()),
+        // GitHub computes this one itself only for files in the repository;
+        // the pseudo-paths are not, so give it the stable hash.
+        ("primaryLocationLineHash".to_string(), hash),
+    ]);
+    let mut properties = BTreeMap::new();
+    properties.insert("resourceKind".to_string(), json!(finding.resource.kind));
+    properties.insert("resourceId".to_string(), json!(finding.resource.id));
+    properties.insert("region".to_string(), json!(finding.resource.region));
+    properties.insert("evidence".to_string(), json!(finding.evidence));
+    SarifResult::builder()
+        .rule_id(finding.rule_id.clone())
+        .rule_index(rule_index)
+        .level(level(finding.severity))
+        .message(text(message))
+        .locations(vec![location])
+        .partial_fingerprints(fingerprints)
+        .properties(PropertyBag::builder().additional_properties(properties).build())
+        .build()
+}
+
+/// Builds the SARIF log of a report.
+pub fn build(report: &Report) -> Sarif {
+    let mut rules: Vec<&crate::engine::RuleInfo> = report.rules.iter().collect();
+    rules.sort_by(|a, b| a.id.cmp(&b.id));
+    let index: BTreeMap<&str, i64> = rules.iter().enumerate().map(|(i, r)| (r.id.as_str(), i as i64)).collect();
+    let results: Vec<SarifResult> = report
+        .with_status(Status::Fail)
+        .map(|f| result(report, f, index.get(f.rule_id.as_str()).copied().unwrap_or(0)))
+        .collect();
+    let mut notifications: Vec<Notification> = report
+        .gaps
+        .iter()
+        .map(|g| {
+            Notification::builder()
+                .level(json!("warning"))
+                .message(text(format!("Could not collect {} {} in {}: {} {}", g.service, g.operation, g.region, g.code, g.message)))
+                .build()
+        })
+        .collect();
+    notifications.extend(report.with_status(Status::Error).map(|f| {
+        Notification::builder().level(json!("error")).message(text(format!("{}: {}", f.rule_id, f.message))).build()
+    }));
+    let driver = ToolComponent::builder()
+        .name("posture-audit".to_string())
+        .semantic_version(report.tool_version.clone())
+        .rules(rules.into_iter().map(descriptor).collect::<Vec<_>>())
+        .build();
+    let invocation = Invocation::builder().execution_successful(true).tool_execution_notifications(notifications).build();
+    let run = Run::builder()
+        .tool(Tool::builder().driver(driver).build())
+        .results(results)
+        .invocations(vec![invocation])
+        .build();
+    Sarif::builder().schema(SCHEMA_URI.to_string()).version(json!("2.1.0")).runs(vec![run]).build()
+}
+
+impl Emitter for SarifEmitter {
+    fn emit(&self, report: &Report, _: &Context, out: &mut dyn Write) -> anyhow::Result<()> {
+        serde_json::to_writer_pretty(&mut *out, &build(report))?;
+        writeln!(out)?;
+        Ok(())
+    }
+}

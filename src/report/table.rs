@@ -1,0 +1,82 @@
+//! The terminal table: failing findings grouped by severity (worst first)
+//! with their evidence, then errors, then one summary line. Colour only when
+//! the caller says so (a TTY without `NO_COLOR`).
+
+use super::{Context, Emitter};
+use crate::engine::{Finding, Report, Status};
+use crate::rules::spec::Severity;
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{Cell, Color, ContentArrangement, Table};
+use std::io::Write;
+
+pub struct TableEmitter;
+
+fn severity_color(severity: Severity) -> Color {
+    match severity {
+        Severity::Critical => Color::Magenta,
+        Severity::High => Color::Red,
+        Severity::Medium => Color::Yellow,
+        Severity::Low => Color::Cyan,
+        Severity::Info => Color::Grey,
+    }
+}
+
+fn region_of(f: &Finding) -> &str {
+    if f.resource.region.is_empty() { "-" } else { &f.resource.region }
+}
+
+fn new_table(header: &[&str]) -> Table {
+    let mut table = Table::new();
+    table.load_style(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic).set_header(header.to_vec());
+    // A fixed width keeps piped output (and test snapshots) stable.
+    table.set_width(140);
+    table
+}
+
+impl Emitter for TableEmitter {
+    fn emit(&self, report: &Report, context: &Context, out: &mut dyn Write) -> anyhow::Result<()> {
+        let failing: Vec<&Finding> = report.with_status(Status::Fail).collect();
+        if !failing.is_empty() {
+            let mut table = new_table(&["Severity", "Rule", "Resource", "Region", "Evidence"]);
+            let mut sorted = failing.clone();
+            sorted.sort_by_key(|f| f.severity);
+            for f in sorted {
+                let mut severity = Cell::new(f.severity.as_str());
+                if context.color {
+                    severity = severity.fg(severity_color(f.severity));
+                }
+                let resource = format!("{}\n{}", f.resource.display(), f.resource.kind);
+                table.add_row(vec![severity, Cell::new(&f.rule_id), Cell::new(resource), Cell::new(region_of(f)), Cell::new(f.evidence.join("\n"))]);
+            }
+            writeln!(out, "{table}")?;
+        }
+        let errors: Vec<&Finding> = report.with_status(Status::Error).collect();
+        if !errors.is_empty() {
+            writeln!(out, "\nCould not decide ({} findings): the data was incomplete or the rule failed", errors.len())?;
+            let mut table = new_table(&["Rule", "Resource", "Region", "Why"]);
+            for f in errors {
+                table.add_row(vec![Cell::new(&f.rule_id), Cell::new(f.resource.display()), Cell::new(region_of(f)), Cell::new(&f.message)]);
+            }
+            writeln!(out, "{table}")?;
+        }
+        let s = &report.summary;
+        let by_severity: Vec<String> = Severity::ALL
+            .iter()
+            .filter_map(|sev| s.failed_by_severity.get(sev).map(|n| format!("{n} {sev}")))
+            .collect();
+        let detail = if by_severity.is_empty() { String::new() } else { format!(" ({})", by_severity.join(", ")) };
+        writeln!(
+            out,
+            "\n{} failed{detail}, {} passed, {} errors, {} skipped, 0 waived — {} rules over {} resources in account {}{}",
+            s.failed,
+            s.passed,
+            s.errors,
+            s.skipped,
+            s.rules_evaluated,
+            s.resources,
+            report.target.account.id,
+            if report.gaps.is_empty() { String::new() } else { format!("; {} collection gaps", report.gaps.len()) },
+        )?;
+        Ok(())
+    }
+}

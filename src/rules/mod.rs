@@ -1,0 +1,321 @@
+//! Rules: data files compiled once into CEL programs.
+//!
+//! A rule file is parsed ([`spec`]), validated as a whole (every problem is
+//! reported at once, each with file, line and column), and compiled in the
+//! shared CEL environment ([`functions`]). The built-in catalogue under
+//! `rules/` is embedded in the binary; `--rules DIR` adds files at run time.
+
+pub mod functions;
+pub mod policy;
+pub mod secrets;
+pub mod spec;
+pub mod testing;
+pub mod value;
+
+use crate::snapshot::{is_known_kind, line_column};
+use cel::Program;
+use cel::common::value::Val;
+use spec::{RuleFile, Severity};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The rule files compiled into the binary: (path under `rules/`, contents).
+pub const EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
+
+/// A compiled rule.
+pub struct Rule {
+    pub id: String,
+    pub title: String,
+    pub severity: Severity,
+    /// The kinds the rule iterates over.
+    pub kinds: Vec<String>,
+    /// Every kind whose gaps make the result incomplete.
+    pub needs: Vec<String>,
+    pub source: Vec<String>,
+    pub rationale: String,
+    pub remediation: String,
+    pub references: Vec<String>,
+    pub compliance: BTreeMap<String, Vec<String>>,
+    /// Parameter defaults, as JSON.
+    pub params: serde_json::Map<String, serde_json::Value>,
+    pub when: Option<Expr>,
+    pub assert: Expr,
+    pub evidence: Option<Expr>,
+    pub tests: Vec<spec::TestCase>,
+    /// Where the rule was read from (`rules/ec2/...toml` for built-in rules).
+    pub path: PathBuf,
+}
+
+/// A compiled CEL expression with its source.
+pub struct Expr {
+    pub source: String,
+    pub program: Program,
+}
+
+impl Rule {
+    /// The service prefix of the rule's first kind (`ec2` for `ec2.instance`).
+    pub fn service(&self) -> &str {
+        self.kinds.first().and_then(|k| k.split('.').next()).unwrap_or("")
+    }
+
+    /// The parameters with `overrides` applied, as a CEL value.
+    pub fn params_value(&self, overrides: Option<&serde_json::Map<String, serde_json::Value>>) -> Box<dyn Val> {
+        let mut params = self.params.clone();
+        if let Some(overrides) = overrides {
+            for (k, v) in overrides {
+                params.insert(k.clone(), v.clone());
+            }
+        }
+        value::json_to_val(&serde_json::Value::Object(params))
+    }
+}
+
+/// A set of compiled rules, sorted by id.
+pub struct RuleSet {
+    pub rules: Vec<Rule>,
+}
+
+impl RuleSet {
+    pub fn get(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+}
+
+/// One problem in one rule file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    pub path: PathBuf,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}:{}: {}", self.path.display(), self.line, self.column, self.message)
+    }
+}
+
+/// Every problem found while loading rules.
+#[derive(Debug, thiserror::Error)]
+#[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+pub struct LoadErrors(pub Vec<Problem>);
+
+/// Loads the embedded catalogue and the rule files under `extra` directories.
+pub fn load(extra: &[PathBuf]) -> Result<RuleSet, LoadErrors> {
+    let mut sources: Vec<(PathBuf, String)> = EMBEDDED
+        .iter()
+        .map(|(path, text)| (Path::new("rules").join(path), text.to_string()))
+        .collect();
+    let mut problems = Vec::new();
+    for dir in extra {
+        match rule_files(dir) {
+            Ok(files) => {
+                for path in files {
+                    match std::fs::read_to_string(&path) {
+                        Ok(text) => sources.push((path, text)),
+                        Err(e) => problems.push(problem(&path, 1, 1, format!("cannot read the rule file: {e}"))),
+                    }
+                }
+            }
+            Err(e) => problems.push(problem(dir, 1, 1, format!("cannot read the rules directory: {e}"))),
+        }
+    }
+    let set = compile_all(&sources, problems)?;
+    Ok(set)
+}
+
+/// Loads only the rule files under `dir` (for `audit rules test DIR`).
+pub fn load_dir(dir: &Path) -> Result<RuleSet, LoadErrors> {
+    let files = rule_files(dir).map_err(|e| LoadErrors(vec![problem(dir, 1, 1, format!("cannot read the rules directory: {e}"))]))?;
+    let mut sources = Vec::new();
+    let mut problems = Vec::new();
+    for path in files {
+        match std::fs::read_to_string(&path) {
+            Ok(text) => sources.push((path, text)),
+            Err(e) => problems.push(problem(&path, 1, 1, format!("cannot read the rule file: {e}"))),
+        }
+    }
+    compile_all(&sources, problems)
+}
+
+fn problem(path: &Path, line: usize, column: usize, message: String) -> Problem {
+    Problem { path: path.to_owned(), line, column, message }
+}
+
+/// The `.toml` files under `dir`, recursively, sorted.
+fn rule_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(current) = stack.pop() {
+        for entry in std::fs::read_dir(&current)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "toml") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+fn compile_all(sources: &[(PathBuf, String)], mut problems: Vec<Problem>) -> Result<RuleSet, LoadErrors> {
+    let mut rules: Vec<Rule> = Vec::new();
+    let mut seen: BTreeMap<String, PathBuf> = BTreeMap::new();
+    for (path, text) in sources {
+        match compile(path, text) {
+            Ok(rule) => {
+                if let Some(first) = seen.get(&rule.id) {
+                    problems.push(problem(path, 1, 1, format!("rule id `{}` is already defined in {}; ids are unique", rule.id, first.display())));
+                } else {
+                    seen.insert(rule.id.clone(), path.clone());
+                    rules.push(rule);
+                }
+            }
+            Err(mut p) => problems.append(&mut p),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(LoadErrors(problems));
+    }
+    rules.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(RuleSet { rules })
+}
+
+/// Parses, validates and compiles one rule file.
+pub fn compile(path: &Path, text: &str) -> Result<Rule, Vec<Problem>> {
+    let at = |offset: usize, message: String| {
+        let (line, column) = line_column(text, offset);
+        problem(path, line, column, message)
+    };
+    let file: RuleFile = toml::from_str(text).map_err(|e| {
+        let offset = e.span().map_or(0, |s| s.start);
+        vec![at(offset, e.message().trim().to_string())]
+    })?;
+    let mut problems = Vec::new();
+
+    let id = file.id.get_ref().clone();
+    if id.is_empty() || !id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') || id.starts_with('-') || id.ends_with('-') {
+        problems.push(at(file.id.span().start, format!("rule id `{id}` is not kebab-case (lower-case letters, digits and single hyphens)")));
+    }
+    if let Some(stem) = path.file_stem().and_then(|s| s.to_str())
+        && stem != id
+    {
+        problems.push(at(file.id.span().start, format!("rule id `{id}` does not match the file name `{stem}.toml`; one rule per file, named by its id")));
+    }
+
+    let kinds = file.resource.get_ref().to_vec();
+    if kinds.is_empty() {
+        problems.push(at(file.resource.span().start, "`resource` names no kind".into()));
+    }
+    for kind in &kinds {
+        if !is_known_kind(kind) {
+            problems.push(at(file.resource.span().start, format!("unknown resource kind `{kind}`; see `audit rules kinds` for the list")));
+        }
+    }
+    let synthetic = kinds.iter().any(|k| crate::snapshot::SYNTHETIC_KINDS.contains(&k.as_str()));
+    let mut needs: Vec<String> = Vec::new();
+    for kind in &kinds {
+        if !crate::snapshot::SYNTHETIC_KINDS.contains(&kind.as_str()) {
+            needs.extend(crate::prepare::dependencies(kind).into_iter().map(String::from));
+        }
+    }
+    match &file.needs {
+        Some(extra) => {
+            for kind in extra.get_ref() {
+                if !crate::snapshot::KINDS.contains(&kind.as_str()) {
+                    problems.push(at(extra.span().start, format!("unknown kind `{kind}` in `needs`")));
+                }
+                needs.push(kind.clone());
+            }
+        }
+        None if synthetic => problems.push(at(
+            file.resource.span().start,
+            "a rule over `account` or `region` must list the kinds it reads in `needs`, so that a gap in them reports an error".into(),
+        )),
+        None => {}
+    }
+    needs.sort();
+    needs.dedup();
+
+    let params = match serde_json::to_value(&file.params) {
+        Ok(serde_json::Value::Object(map)) => map,
+        _ => serde_json::Map::new(),
+    };
+
+    let mut compile_expr = |source: &toml::Spanned<String>, what: &str| -> Option<Expr> {
+        match functions::ENV.compile(source.get_ref()) {
+            Ok(program) => Some(Expr { source: source.get_ref().clone(), program }),
+            Err(errors) => {
+                for e in errors.errors {
+                    let offset = expression_offset(text, source.span().start, source.get_ref(), e.pos);
+                    problems.push(at(offset, format!("invalid CEL in `{what}`: {}", e.msg)));
+                }
+                None
+            }
+        }
+    };
+    let when = file.check.when.as_ref().map(|w| compile_expr(w, "check.when"));
+    let assert = compile_expr(&file.check.assert, "check.assert");
+    let evidence = file.check.evidence.as_ref().map(|e| compile_expr(e, "check.evidence"));
+
+    for test in &file.tests {
+        if let Some(kind) = &test.kind
+            && !kinds.contains(kind)
+        {
+            problems.push(at(0, format!("test `{}` names kind `{kind}`, which the rule does not iterate over", test.name)));
+        }
+        if synthetic && test.resource.is_some() {
+            problems.push(at(0, format!("test `{}`: a rule over `account` or `region` takes its data from `related`, not `resource`", test.name)));
+        }
+        if !synthetic && test.resource.is_none() {
+            problems.push(at(0, format!("test `{}` has no `resource`", test.name)));
+        }
+    }
+
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let (Some(assert), when, evidence) = (assert, when.flatten(), evidence.flatten()) else {
+        return Err(problems);
+    };
+    Ok(Rule {
+        id,
+        title: file.title,
+        severity: file.severity,
+        kinds,
+        needs,
+        source: file.source,
+        rationale: file.rationale.trim().to_string(),
+        remediation: file.remediation.trim().to_string(),
+        references: file.references,
+        compliance: file.compliance,
+        params,
+        when,
+        assert,
+        evidence,
+        tests: file.tests,
+        path: path.to_owned(),
+    })
+}
+
+/// The byte offset in the rule file of position `pos` (line, column, as CEL
+/// reports them) of an expression whose TOML string starts at `start`.
+fn expression_offset(text: &str, start: usize, expression: &str, pos: (isize, isize)) -> usize {
+    let rest = &text[start.min(text.len())..];
+    // Skip the opening delimiter: """, ''', " or ', and the newline that
+    // TOML trims right after a multi-line opening delimiter.
+    let mut content = start
+        + if rest.starts_with("\"\"\"") || rest.starts_with("'''") {
+            3 + usize::from(rest[3..].starts_with('\n'))
+        } else {
+            1
+        };
+    let (line, column) = (pos.0.max(1) as usize, pos.1.max(0) as usize);
+    for l in expression.split('\n').take(line - 1) {
+        content += l.len() + 1;
+    }
+    (content + column).min(text.len())
+}

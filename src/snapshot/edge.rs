@@ -1,0 +1,238 @@
+//! The edge: CloudFront distributions and response headers policies, load
+//! balancers and listeners, WAF web ACLs, and HTTP endpoints probed on the wire.
+
+use super::impl_resource;
+use chrono::{DateTime, Utc};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A CloudFront distribution. Derived: `all_behaviors` (the default behaviour
+/// first, with `path_pattern` `*`), `default_headers` (the response headers
+/// policy of the default behaviour, or null).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Distribution {
+    /// Distribution id.
+    pub id: String,
+    pub arn: String,
+    /// Always `global`.
+    pub region: String,
+    pub domain_name: String,
+    pub aliases: Vec<String>,
+    pub enabled: bool,
+    /// The attached WAF web ACL (ARN for WAFv2, id for classic); empty when none.
+    pub web_acl_id: String,
+    pub viewer_certificate: ViewerCertificate,
+    pub origins: Vec<Origin>,
+    pub default_behavior: Behavior,
+    /// Ordered cache behaviours besides the default one.
+    pub behaviors: Vec<Behavior>,
+}
+impl_resource!(Distribution);
+
+/// The viewer certificate settings of a distribution.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct ViewerCertificate {
+    /// Whether the `*.cloudfront.net` certificate is used (it accepts TLSv1).
+    pub cloudfront_default_certificate: bool,
+    /// e.g. `TLSv1.2_2021`.
+    pub minimum_protocol_version: String,
+    /// `sni-only`, `vip` or `static-ip`.
+    pub ssl_support_method: String,
+}
+
+/// A distribution origin.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Origin {
+    pub id: String,
+    pub domain_name: String,
+    /// Origin Access Control id; empty when none.
+    pub origin_access_control_id: String,
+    /// Legacy Origin Access Identity (`origin-access-identity/cloudfront/...`); empty when none.
+    pub s3_origin_access_identity: String,
+    /// Custom origin settings; null for an S3 REST origin.
+    pub custom_origin: Option<CustomOrigin>,
+}
+
+/// Settings of a custom (non-S3-REST) origin.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct CustomOrigin {
+    /// `http-only`, `match-viewer` or `https-only`.
+    pub origin_protocol_policy: String,
+    /// e.g. `["TLSv1.2"]`.
+    pub origin_ssl_protocols: Vec<String>,
+}
+
+/// A cache behaviour.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Behavior {
+    /// Path pattern; `*` for the default behaviour.
+    pub path_pattern: String,
+    pub target_origin_id: String,
+    /// `allow-all`, `redirect-to-https` or `https-only`.
+    pub viewer_protocol_policy: String,
+    /// Response headers policy id; empty when none.
+    pub response_headers_policy_id: String,
+}
+
+/// A CloudFront response headers policy (security headers part).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct ResponseHeadersPolicy {
+    /// Policy id.
+    pub id: String,
+    pub arn: String,
+    pub region: String,
+    pub name: String,
+    /// Null when the policy does not set Strict-Transport-Security.
+    pub strict_transport_security: Option<Hsts>,
+    /// Whether `X-Content-Type-Options: nosniff` is set.
+    pub content_type_options: bool,
+    /// `DENY` or `SAMEORIGIN`; null when not set.
+    pub frame_options: Option<String>,
+    /// The Content-Security-Policy value; null when not set.
+    pub content_security_policy: Option<String>,
+    pub referrer_policy: Option<String>,
+}
+impl_resource!(ResponseHeadersPolicy, name);
+
+/// Strict-Transport-Security settings.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Hsts {
+    /// `max-age` in seconds.
+    pub max_age: i64,
+    pub include_subdomains: bool,
+    pub preload: bool,
+}
+
+/// An Elastic Load Balancing v2 load balancer. Derived: `listeners`,
+/// `web_acl` (the associated web ACL, or null).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct LoadBalancer {
+    /// Load balancer name.
+    pub id: String,
+    pub arn: String,
+    pub region: String,
+    /// `application`, `network` or `gateway`.
+    pub r#type: String,
+    /// `internet-facing` or `internal`.
+    pub scheme: String,
+    pub dns_name: String,
+    pub vpc_id: String,
+    pub availability_zones: Vec<String>,
+    pub security_groups: Vec<String>,
+    /// Load balancer attributes, e.g. `routing.http.drop_invalid_header_fields.enabled = "true"`.
+    pub attributes: BTreeMap<String, String>,
+    /// ARN of the associated WAFv2 web ACL; null when none.
+    pub web_acl_arn: Option<String>,
+}
+impl_resource!(LoadBalancer);
+
+/// A load balancer listener.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Listener {
+    /// Listener id (last part of the ARN).
+    pub id: String,
+    pub arn: String,
+    pub region: String,
+    pub load_balancer_arn: String,
+    pub port: i64,
+    /// `HTTP`, `HTTPS`, `TCP`, `TLS`, `UDP`, `TCP_UDP`.
+    pub protocol: String,
+    /// TLS security policy for HTTPS and TLS listeners, e.g. `ELBSecurityPolicy-TLS13-1-2-2021-06`.
+    pub ssl_policy: String,
+    pub default_actions: Vec<ListenerAction>,
+}
+impl_resource!(Listener);
+
+/// A listener's default action.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct ListenerAction {
+    /// `forward`, `redirect`, `fixed-response`, `authenticate-oidc`, ...
+    pub r#type: String,
+    /// For redirects: the target protocol (`HTTPS`, `#{protocol}`).
+    pub redirect_protocol: String,
+    pub redirect_port: String,
+    pub redirect_status_code: String,
+}
+
+/// A WAFv2 web ACL.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct WebAcl {
+    /// Web ACL id.
+    pub id: String,
+    pub arn: String,
+    pub region: String,
+    pub name: String,
+    /// `REGIONAL` or `CLOUDFRONT`.
+    pub scope: String,
+    /// `ALLOW` or `BLOCK`.
+    pub default_action: String,
+    pub rules: Vec<WebAclRule>,
+}
+impl_resource!(WebAcl, name);
+
+/// One rule of a web ACL.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct WebAclRule {
+    pub name: String,
+    pub priority: i64,
+    /// Whether the rule's statement is a rate-based statement.
+    pub rate_based: bool,
+    /// The rate limit of a rate-based statement.
+    pub rate_limit: Option<i64>,
+    /// `vendor/name` of a managed rule group statement.
+    pub managed_rule_group: Option<String>,
+}
+
+/// An HTTP endpoint probed on the wire. Derived: `hsts` (the parsed
+/// Strict-Transport-Security header of the HTTPS response, or null).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct HttpEndpoint {
+    /// The host name or URL probed.
+    pub id: String,
+    pub arn: String,
+    /// Always `global`.
+    pub region: String,
+    /// Where the endpoint was discovered: `cli`, `config`, `cloudfront`, `elbv2`.
+    pub origin: String,
+    /// The HTTPS response; null when the request failed (see `https_error`).
+    pub https: Option<HttpResponse>,
+    /// Why the HTTPS request failed (timeout, TLS error, DNS failure).
+    pub https_error: Option<String>,
+    /// The plain HTTP response; null when the request failed.
+    pub http: Option<HttpResponse>,
+    /// Why the plain HTTP request failed.
+    pub http_error: Option<String>,
+}
+impl_resource!(HttpEndpoint);
+
+/// What a probe received.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct HttpResponse {
+    pub status: i64,
+    /// Response headers, names in lower case.
+    pub headers: BTreeMap<String, String>,
+    /// For a redirect, the `Location` header; for the final response after
+    /// redirects, the URL it came from.
+    pub location: Option<String>,
+    /// Whether the plain HTTP request ended on an `https://` URL of the same host.
+    pub redirects_to_https: bool,
+    /// e.g. `TLSv1.3`, for HTTPS.
+    pub tls_version: Option<String>,
+    pub certificate_not_before: Option<DateTime<Utc>>,
+    pub certificate_not_after: Option<DateTime<Utc>>,
+}

@@ -1,0 +1,148 @@
+//! Identity and secrets: IAM users, access keys, roles, policies, the password
+//! policy and the root user; KMS keys; Secrets Manager secrets (metadata only).
+
+use super::impl_resource;
+use chrono::{DateTime, Utc};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// A Secrets Manager secret. The value is never collected.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Secret {
+    /// Secret name.
+    pub id: String,
+    pub arn: String,
+    pub region: String,
+    pub rotation_enabled: bool,
+    /// Rotation interval in days; null when rotation is off.
+    pub rotation_days: Option<i64>,
+    pub last_rotated: Option<DateTime<Utc>>,
+    pub kms_key_id: Option<String>,
+}
+impl_resource!(Secret);
+
+/// A KMS key.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Key {
+    /// Key id (a UUID).
+    pub id: String,
+    pub arn: String,
+    pub region: String,
+    /// `CUSTOMER` or `AWS`.
+    pub manager: String,
+    /// `Enabled`, `Disabled`, `PendingDeletion`, ...
+    pub state: String,
+    /// `SYMMETRIC_DEFAULT`, `RSA_2048`, `HMAC_256`, ...
+    pub spec: String,
+    /// Whether the key material is imported (`EXTERNAL`), which cannot rotate.
+    pub origin: String,
+    pub rotation_enabled: bool,
+    pub aliases: Vec<String>,
+}
+impl_resource!(Key);
+
+/// An IAM user. Derived: `access_keys` (this user's keys, with their derived
+/// fields), `mfa_active`, `password_unused_days` (null without a password).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct User {
+    /// User name.
+    pub id: String,
+    pub arn: String,
+    /// Always `global`.
+    pub region: String,
+    pub created_at: Option<DateTime<Utc>>,
+    /// Whether the user has a console password.
+    pub password_enabled: bool,
+    pub password_last_used: Option<DateTime<Utc>>,
+    /// Serial numbers of the user's MFA devices.
+    pub mfa_devices: Vec<String>,
+    pub attached_policy_arns: Vec<String>,
+}
+impl_resource!(User);
+
+/// An IAM access key. Derived: `age_days`, `unused_days` (days since last
+/// use, or since creation when never used), both relative to `collected_at`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct AccessKey {
+    /// Access key id, `AKIA...` (an identifier, not a secret).
+    pub id: String,
+    pub arn: String,
+    pub region: String,
+    pub user: String,
+    /// `Active` or `Inactive`.
+    pub status: String,
+    pub created_at: Option<DateTime<Utc>>,
+    pub last_used_at: Option<DateTime<Utc>>,
+}
+impl_resource!(AccessKey);
+
+/// An IAM role.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Role {
+    /// Role name.
+    pub id: String,
+    pub arn: String,
+    pub region: String,
+    pub attached_policy_arns: Vec<String>,
+}
+impl_resource!(Role);
+
+/// A customer managed or inline IAM policy. Derived: `statements` (the
+/// document normalised: see the README).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Policy {
+    /// The ARN for a managed policy; `user/NAME/POLICY`, `role/NAME/POLICY`
+    /// or `group/NAME/POLICY` for an inline one.
+    pub id: String,
+    pub arn: String,
+    pub region: String,
+    pub name: String,
+    /// `managed` or `inline`.
+    pub policy_type: String,
+    /// Users, roles and groups it is attached to (`user/NAME`, ...).
+    pub attached_to: Vec<String>,
+    /// The policy document (default version for managed policies).
+    pub document: serde_json::Value,
+}
+impl_resource!(Policy, name);
+
+/// The account password policy.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct PasswordPolicy {
+    /// The account id.
+    pub id: String,
+    pub arn: String,
+    pub region: String,
+    pub minimum_length: i64,
+    pub require_symbols: bool,
+    pub require_numbers: bool,
+    pub require_uppercase: bool,
+    pub require_lowercase: bool,
+    /// Number of previous passwords that cannot be reused; 0 when not set.
+    pub reuse_prevention: i64,
+    /// Maximum password age in days; 0 when passwords do not expire.
+    pub max_age_days: i64,
+}
+impl_resource!(PasswordPolicy);
+
+/// The root user, from the credential report.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct RootUser {
+    /// The account id.
+    pub id: String,
+    pub arn: String,
+    pub region: String,
+    pub mfa_active: bool,
+    /// Number of active root access keys.
+    pub active_access_keys: i64,
+    pub password_last_used: Option<DateTime<Utc>>,
+}
+impl_resource!(RootUser);

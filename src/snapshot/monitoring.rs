@@ -1,0 +1,175 @@
+//! Logging, monitoring and detection: CloudTrail, AWS Config, CloudWatch Logs
+//! and alarms, SNS topics, GuardDuty, Security Hub, and manual attestations.
+
+use super::impl_resource;
+use chrono::{DateTime, Utc};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A CloudTrail trail. Derived: `management_events` (whether any selector
+/// records management events), `bucket` (`{id, public}` for a bucket of this
+/// account, or null).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Trail {
+    /// Trail name.
+    pub id: String,
+    pub arn: String,
+    /// The trail's home region.
+    pub region: String,
+    pub is_multi_region: bool,
+    pub is_organization_trail: bool,
+    /// From `GetTrailStatus`.
+    pub is_logging: bool,
+    pub log_file_validation: bool,
+    pub kms_key_id: Option<String>,
+    pub s3_bucket: String,
+    pub include_global_service_events: bool,
+    /// Basic event selectors; empty with advanced selectors.
+    pub event_selectors: Vec<EventSelector>,
+    /// Advanced event selectors.
+    pub advanced_event_selectors: Vec<AdvancedEventSelector>,
+}
+impl_resource!(Trail);
+
+/// A basic event selector.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct EventSelector {
+    /// `All`, `ReadOnly` or `WriteOnly`.
+    pub read_write_type: String,
+    pub include_management_events: bool,
+}
+
+impl Default for EventSelector {
+    fn default() -> Self {
+        EventSelector {
+            read_write_type: "All".into(),
+            include_management_events: true,
+        }
+    }
+}
+
+/// An advanced event selector.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct AdvancedEventSelector {
+    pub name: String,
+    /// Field name to the values it must equal, e.g. `eventCategory = ["Management"]`.
+    pub equals: BTreeMap<String, Vec<String>>,
+}
+
+/// An AWS Config configuration recorder.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Recorder {
+    /// Recorder name.
+    pub id: String,
+    pub arn: String,
+    pub region: String,
+    /// From the recorder status.
+    pub recording: bool,
+    pub all_supported: bool,
+    pub include_global_resource_types: bool,
+    /// `SUCCESS`, `FAILURE`, `PENDING`.
+    pub last_status: String,
+}
+impl_resource!(Recorder);
+
+/// A CloudWatch Logs log group.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct LogGroup {
+    /// Log group name.
+    pub id: String,
+    pub arn: String,
+    pub region: String,
+    /// Retention in days; null means never expire.
+    pub retention_days: Option<i64>,
+    pub kms_key_id: Option<String>,
+}
+impl_resource!(LogGroup);
+
+/// A CloudWatch metric alarm.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Alarm {
+    /// Alarm name.
+    pub id: String,
+    pub arn: String,
+    pub region: String,
+    pub namespace: String,
+    pub metric_name: String,
+    pub dimensions: BTreeMap<String, String>,
+    pub actions_enabled: bool,
+    /// ARNs notified on ALARM (SNS topics, auto scaling, ...).
+    pub alarm_actions: Vec<String>,
+}
+impl_resource!(Alarm);
+
+/// An SNS topic. Derived: `used_by_alarms` (names of alarms that notify it).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Topic {
+    /// Topic name.
+    pub id: String,
+    pub arn: String,
+    pub region: String,
+    pub subscriptions: Vec<Subscription>,
+}
+impl_resource!(Topic);
+
+/// A topic subscription.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Subscription {
+    pub protocol: String,
+    pub endpoint: String,
+    /// Whether the subscription still awaits confirmation.
+    pub pending_confirmation: bool,
+}
+
+/// A GuardDuty detector.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Detector {
+    /// Detector id.
+    pub id: String,
+    pub arn: String,
+    pub region: String,
+    /// `ENABLED` or `DISABLED`.
+    pub status: String,
+}
+impl_resource!(Detector);
+
+/// Security Hub in a region where it is enabled.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Hub {
+    /// The hub ARN.
+    pub id: String,
+    pub arn: String,
+    pub region: String,
+    pub subscribed_at: Option<DateTime<Utc>>,
+}
+impl_resource!(Hub);
+
+/// A manual checklist item attested by a person. Derived: `valid` (not
+/// expired at `collected_at`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Attestation {
+    /// The checklist item, e.g. `backup-restore-tested`.
+    pub id: String,
+    pub arn: String,
+    /// Always `global`.
+    pub region: String,
+    /// Who attests.
+    pub by: String,
+    pub attested_at: Option<DateTime<Utc>>,
+    pub expires_at: Option<DateTime<Utc>>,
+    /// A link to the evidence (a ticket, a runbook, a restore log).
+    pub evidence: String,
+}
+impl_resource!(Attestation);

@@ -1,0 +1,222 @@
+//! EC2 and VPC networking, and Systems Manager registration: security groups,
+//! instances, launch templates, VPCs, subnets, route tables, flow logs,
+//! elastic IPs, EBS encryption defaults.
+
+use super::impl_resource;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// A security group. Derived fields: `is_default`; on each permission
+/// `open_to_world`, `world_cidrs` and `summary`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct SecurityGroup {
+    /// Group id, `sg-...`.
+    pub id: String,
+    pub arn: String,
+    pub region: String,
+    /// Group name; `default` for a VPC's default group.
+    pub name: String,
+    pub description: String,
+    pub vpc_id: String,
+    /// Inbound permissions, one per protocol and port range.
+    pub ingress: Vec<Permission>,
+    /// Outbound permissions.
+    pub egress: Vec<Permission>,
+}
+impl_resource!(SecurityGroup, name);
+
+/// One normalised security group permission.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Permission {
+    /// `tcp`, `udp`, `icmp`, `icmpv6`, `all` (AWS `-1`), or a protocol number.
+    pub protocol: String,
+    /// First port; 0 for `all`.
+    pub from_port: i64,
+    /// Last port; 65535 for `all`.
+    pub to_port: i64,
+    /// IPv4 and IPv6 CIDR ranges.
+    pub cidrs: Vec<String>,
+    /// Source (or destination) security group ids.
+    pub source_groups: Vec<String>,
+    /// Managed prefix list ids.
+    pub prefix_lists: Vec<String>,
+    pub description: String,
+}
+
+impl Default for Permission {
+    fn default() -> Self {
+        Permission {
+            protocol: "tcp".into(),
+            from_port: 0,
+            to_port: 0,
+            cidrs: Vec::new(),
+            source_groups: Vec::new(),
+            prefix_lists: Vec::new(),
+            description: String::new(),
+        }
+    }
+}
+
+/// An EC2 instance. Derived: `ssm_managed`, `ssm_ping_status`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Instance {
+    /// Instance id, `i-...`.
+    pub id: String,
+    pub arn: String,
+    pub region: String,
+    /// The `Name` tag.
+    pub name: String,
+    /// `pending`, `running`, `stopped`, `terminated`, ...
+    pub state: String,
+    pub vpc_id: String,
+    pub subnet_id: String,
+    pub public_ip: Option<String>,
+    pub security_groups: Vec<String>,
+    pub iam_instance_profile: Option<String>,
+    /// Instance metadata `HttpTokens`: `required` (IMDSv2 only) or `optional`.
+    pub metadata_http_tokens: String,
+    /// Instance metadata `HttpEndpoint`: `enabled` or `disabled`.
+    pub metadata_http_endpoint: String,
+    /// User data, base64-decoded; null when none or not readable as text.
+    pub user_data: Option<String>,
+}
+impl_resource!(Instance, name);
+
+/// The default version of a launch template.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct LaunchTemplate {
+    /// Template id, `lt-...`.
+    pub id: String,
+    pub arn: String,
+    pub region: String,
+    pub name: String,
+    pub version: i64,
+    /// User data of the default version, base64-decoded.
+    pub user_data: Option<String>,
+    pub metadata_http_tokens: String,
+}
+impl_resource!(LaunchTemplate, name);
+
+/// A VPC. Derived: `flow_logs`, `subnets` (`{id, public}`),
+/// `public_subnet_ids`, `private_subnet_ids`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Vpc {
+    /// VPC id, `vpc-...`.
+    pub id: String,
+    pub arn: String,
+    pub region: String,
+    pub name: String,
+    pub cidr: String,
+    pub is_default: bool,
+}
+impl_resource!(Vpc, name);
+
+/// A subnet. Derived: `public` (its route table has a route to an internet
+/// gateway), `route_table_id`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Subnet {
+    /// Subnet id, `subnet-...`.
+    pub id: String,
+    pub arn: String,
+    pub region: String,
+    pub vpc_id: String,
+    pub availability_zone: String,
+    pub cidr: String,
+    pub map_public_ip_on_launch: bool,
+}
+impl_resource!(Subnet);
+
+/// A route table.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct RouteTable {
+    /// Route table id, `rtb-...`.
+    pub id: String,
+    pub arn: String,
+    pub region: String,
+    pub vpc_id: String,
+    /// Whether this is the VPC's main table (used by subnets with no explicit association).
+    pub main: bool,
+    /// Subnets explicitly associated with this table.
+    pub subnet_ids: Vec<String>,
+    pub routes: Vec<Route>,
+}
+impl_resource!(RouteTable);
+
+/// One route.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Route {
+    /// Destination CIDR or prefix list.
+    pub destination: String,
+    /// Target: `local`, `igw-...`, `nat-...`, `vpce-...`, `pcx-...`, ...
+    pub target: String,
+}
+
+/// A VPC flow log.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct FlowLog {
+    /// Flow log id, `fl-...`.
+    pub id: String,
+    pub arn: String,
+    pub region: String,
+    /// The VPC, subnet or network interface it watches.
+    pub resource_id: String,
+    /// `ACTIVE` when delivering.
+    pub status: String,
+    /// `ALL`, `ACCEPT` or `REJECT`.
+    pub traffic_type: String,
+    /// `cloud-watch-logs`, `s3` or `kinesis-data-firehose`.
+    pub destination_type: String,
+    pub destination: String,
+}
+impl_resource!(FlowLog);
+
+/// An elastic IP address. Derived: `attached`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Address {
+    /// Allocation id, `eipalloc-...`.
+    pub id: String,
+    pub arn: String,
+    pub region: String,
+    pub public_ip: String,
+    pub association_id: Option<String>,
+    pub instance_id: Option<String>,
+    pub network_interface_id: Option<String>,
+}
+impl_resource!(Address);
+
+/// EBS encryption by default, one record per region.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct EbsEncryption {
+    /// The region name again (one record per region).
+    pub id: String,
+    pub arn: String,
+    pub region: String,
+    pub enabled: bool,
+    pub kms_key_id: Option<String>,
+}
+impl_resource!(EbsEncryption);
+
+/// An instance registered with Systems Manager.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct ManagedInstance {
+    /// The EC2 instance id (or `mi-...` for hybrid nodes).
+    pub id: String,
+    pub arn: String,
+    pub region: String,
+    /// `Online`, `ConnectionLost`, `Inactive`.
+    pub ping_status: String,
+    pub agent_version: String,
+}
+impl_resource!(ManagedInstance);
