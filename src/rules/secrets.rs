@@ -70,7 +70,7 @@ fn is_reference_or_placeholder(value: &str) -> bool {
         || lower.starts_with("{{resolve:")
         || lower.starts_with("ssm:")
         || lower.starts_with("secretsmanager:")
-        || lower.starts_with("${")
+        || lower.starts_with('$')
         || lower.starts_with('<') && lower.ends_with('>')
         || matches!(lower.as_str(), "changeme" | "change-me" | "todo" | "none" | "null" | "placeholder" | "xxx" | "redacted" | "***")
 }

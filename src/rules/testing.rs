@@ -109,7 +109,8 @@ pub fn run_case(rule: &Rule, case: &TestCase) -> CaseResult {
     };
     if status != expected {
         let got = status.map_or("skip", Status::as_str);
-        return result(false, format!("expected {:?}, got {got}: {message}", case.expect).to_lowercase());
+        let want = format!("{:?}", case.expect).to_lowercase();
+        return result(false, format!("expected {want}, got {got}: {message}"));
     }
     if let Some(want) = &case.evidence
         && want != &evidence
