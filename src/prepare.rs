@@ -509,7 +509,7 @@ fn permissions(list: &[network::Permission]) -> Value {
         let (from, to) = if protocol == "all" { (0, 65535) } else { (p.from_port, p.to_port) };
         let world: Vec<&String> = p.cidrs.iter().filter(|c| is_world_cidr(c)).collect();
         let sources: Vec<&str> = p.cidrs.iter().chain(&p.source_groups).chain(&p.prefix_lists).map(String::as_str).collect();
-        let ports = if protocol == "all" { "all ports".to_string() } else { format!("{from}-{to}") };
+        let what = if protocol == "all" { "all traffic".to_string() } else { format!("{protocol} {from}-{to}") };
         json!({
             "protocol": protocol,
             "from_port": from,
@@ -520,7 +520,7 @@ fn permissions(list: &[network::Permission]) -> Value {
             "description": p.description,
             "open_to_world": !world.is_empty(),
             "world_cidrs": world,
-            "summary": format!("{protocol} {ports} from {}", sources.join(", ")),
+            "summary": format!("{what} from {}", sources.join(", ")),
         })
     }).collect())
 }
