@@ -101,12 +101,18 @@ impl<'a> Index<'a> {
                 .or_else(|| main.get(&(subnet.region.as_str(), subnet.vpc_id.as_str())));
             let public = table.is_some_and(|t| t.routes.iter().any(|route| route.target.starts_with("igw-")));
             subnet_public.insert(key(subnet), (public, table.map_or("", |t| t.id.as_str())));
-            subnets_by_vpc.entry((&subnet.region, &subnet.vpc_id)).or_default().push(subnet);
+            subnets_by_vpc
+                .entry((&subnet.region, &subnet.vpc_id))
+                .or_default()
+                .push(subnet);
         }
 
         let mut flow_logs_by_resource: HashMap<Key, Vec<_>> = HashMap::new();
         for log in &r.ec2_flow_log {
-            flow_logs_by_resource.entry((&log.region, &log.resource_id)).or_default().push(log);
+            flow_logs_by_resource
+                .entry((&log.region, &log.resource_id))
+                .or_default()
+                .push(log);
         }
 
         let mut key_manager = HashMap::new();
@@ -123,7 +129,10 @@ impl<'a> Index<'a> {
         for alarm in &r.cloudwatch_alarm {
             let acts = alarm.actions_enabled && !alarm.alarm_actions.is_empty();
             if let (true, Some(db)) = (acts, alarm.dimensions.get("DBInstanceIdentifier")) {
-                alarm_metrics_by_db.entry((&alarm.region, db)).or_default().insert(&alarm.metric_name);
+                alarm_metrics_by_db
+                    .entry((&alarm.region, db))
+                    .or_default()
+                    .insert(&alarm.metric_name);
             }
             for action in &alarm.alarm_actions {
                 alarms_by_action.entry(action).or_default().push(&alarm.id);
@@ -168,10 +177,18 @@ impl<'a> Index<'a> {
             alarms_by_action,
             origins_by_bucket,
             account_pab: r.s3_account_public_access_block.first(),
-            headers_policies: r.cloudfront_response_headers_policy.iter().map(|p| (p.id.as_str(), p)).collect(),
+            headers_policies: r
+                .cloudfront_response_headers_policy
+                .iter()
+                .map(|p| (p.id.as_str(), p))
+                .collect(),
             listeners_by_lb,
             web_acls: r.wafv2_web_acl.iter().map(|w| (w.arn.as_str(), w)).collect(),
-            registry_scanning: r.ecr_registry_scanning.iter().map(|g| (g.region.as_str(), g.scan_type.as_str())).collect(),
+            registry_scanning: r
+                .ecr_registry_scanning
+                .iter()
+                .map(|g| (g.region.as_str(), g.scan_type.as_str()))
+                .collect(),
             keys_by_user,
             buckets: r.s3_bucket.iter().map(|b| (b.id.as_str(), b)).collect(),
         }
@@ -182,23 +199,26 @@ impl<'a> Index<'a> {
     }
 
     fn is_public_subnet(&self, region: &str, subnet: &str) -> bool {
-        self.subnet_public.get(&(region, subnet)).is_some_and(|(public, _)| *public)
+        self.subnet_public
+            .get(&(region, subnet))
+            .is_some_and(|(public, _)| *public)
     }
 
     /// Whether a bucket is readable by anyone: not fully blocked, and its ACL
     /// or policy grants access to everyone.
     fn bucket_public(&self, b: &data::Bucket) -> bool {
         let blocked = |acls: bool, policy: bool| (acls, policy);
-        let (bucket_acls, bucket_policy) = b
-            .public_access_block
-            .as_ref()
-            .map_or((false, false), |p| blocked(p.ignore_public_acls, p.restrict_public_buckets));
-        let (account_acls, account_policy) = self
-            .account_pab
-            .map_or((false, false), |p| blocked(p.ignore_public_acls, p.restrict_public_buckets));
+        let (bucket_acls, bucket_policy) = b.public_access_block.as_ref().map_or((false, false), |p| {
+            blocked(p.ignore_public_acls, p.restrict_public_buckets)
+        });
+        let (account_acls, account_policy) = self.account_pab.map_or((false, false), |p| {
+            blocked(p.ignore_public_acls, p.restrict_public_buckets)
+        });
         let acl_public = b.acl_public && !(bucket_acls || account_acls);
         let policy_public = !(bucket_policy || account_policy)
-            && b.policy.as_ref().is_some_and(|p| policy::allows_public(&policy::normalise(p)));
+            && b.policy
+                .as_ref()
+                .is_some_and(|p| policy::allows_public(&policy::normalise(p)));
         acl_public || policy_public
     }
 }
@@ -210,7 +230,8 @@ pub fn s3_origin_bucket(domain: &str) -> Option<(String, bool)> {
     let rest = domain.strip_suffix(".amazonaws.com")?;
     // bucket.s3.amazonaws.com, bucket.s3.region.amazonaws.com,
     // bucket.s3-region.amazonaws.com, bucket.s3-website-region..., bucket.s3-website.region...
-    let (bucket, endpoint) = rest.rsplit_once(".s3")
+    let (bucket, endpoint) = rest
+        .rsplit_once(".s3")
         .map(|(b, e)| (b, format!("s3{e}")))
         .filter(|(b, _)| !b.is_empty())?;
     let website = endpoint.starts_with("s3-website");
@@ -225,172 +246,383 @@ pub fn prepare(snapshot: &Snapshot) -> Prepared {
     let mut add = |kind: &'static str, list: Vec<Item>| {
         items.insert(kind, list);
     };
-    add("ec2.security_group", build(&r.ec2_security_group, "ec2.security_group", |g, o| {
-        o.insert("is_default".into(), json!(g.name == "default"));
-        o.insert("ingress".into(), permissions(&g.ingress));
-        o.insert("egress".into(), permissions(&g.egress));
-    }));
-    add("ec2.instance", build(&r.ec2_instance, "ec2.instance", |i, o| {
-        let m = idx.ssm.get(&(i.region.as_str(), i.id.as_str()));
-        o.insert("ssm_managed".into(), json!(m.is_some()));
-        o.insert("ssm_ping_status".into(), json!(m.map(|m| &m.ping_status)));
-    }));
-    add("ec2.launch_template", build(&r.ec2_launch_template, "ec2.launch_template", |_, _| {}));
-    add("ec2.vpc", build(&r.ec2_vpc, "ec2.vpc", |v, o| {
-        let logs = idx.flow_logs_by_resource.get(&(v.region.as_str(), v.id.as_str()));
-        o.insert("flow_logs".into(), json!(logs.map_or(vec![], |l| l.iter().map(|l| json!(l)).collect::<Vec<_>>())));
-        let subnets = idx.subnets_by_vpc.get(&(v.region.as_str(), v.id.as_str())).cloned().unwrap_or_default();
-        let public: Vec<&str> = subnets.iter().filter(|s| idx.is_public_subnet(&s.region, &s.id)).map(|s| s.id.as_str()).collect();
-        let private: Vec<&str> = subnets.iter().filter(|s| !idx.is_public_subnet(&s.region, &s.id)).map(|s| s.id.as_str()).collect();
-        o.insert("subnet_ids".into(), json!(subnets.iter().map(|s| &s.id).collect::<Vec<_>>()));
-        o.insert("public_subnet_ids".into(), json!(public));
-        o.insert("private_subnet_ids".into(), json!(private));
-    }));
-    add("ec2.subnet", build(&r.ec2_subnet, "ec2.subnet", |s, o| {
-        let (public, table) = idx.subnet_public.get(&(s.region.as_str(), s.id.as_str())).copied().unwrap_or((false, ""));
-        o.insert("public".into(), json!(public));
-        o.insert("route_table_id".into(), json!(table));
-    }));
-    add("ec2.route_table", build(&r.ec2_route_table, "ec2.route_table", |_, _| {}));
+    add(
+        "ec2.security_group",
+        build(&r.ec2_security_group, "ec2.security_group", |g, o| {
+            o.insert("is_default".into(), json!(g.name == "default"));
+            o.insert("ingress".into(), permissions(&g.ingress));
+            o.insert("egress".into(), permissions(&g.egress));
+        }),
+    );
+    add(
+        "ec2.instance",
+        build(&r.ec2_instance, "ec2.instance", |i, o| {
+            let m = idx.ssm.get(&(i.region.as_str(), i.id.as_str()));
+            o.insert("ssm_managed".into(), json!(m.is_some()));
+            o.insert("ssm_ping_status".into(), json!(m.map(|m| &m.ping_status)));
+        }),
+    );
+    add(
+        "ec2.launch_template",
+        build(&r.ec2_launch_template, "ec2.launch_template", |_, _| {}),
+    );
+    add(
+        "ec2.vpc",
+        build(&r.ec2_vpc, "ec2.vpc", |v, o| {
+            let logs = idx.flow_logs_by_resource.get(&(v.region.as_str(), v.id.as_str()));
+            o.insert(
+                "flow_logs".into(),
+                json!(logs.map_or(vec![], |l| l.iter().map(|l| json!(l)).collect::<Vec<_>>())),
+            );
+            let subnets = idx
+                .subnets_by_vpc
+                .get(&(v.region.as_str(), v.id.as_str()))
+                .cloned()
+                .unwrap_or_default();
+            let public: Vec<&str> = subnets
+                .iter()
+                .filter(|s| idx.is_public_subnet(&s.region, &s.id))
+                .map(|s| s.id.as_str())
+                .collect();
+            let private: Vec<&str> = subnets
+                .iter()
+                .filter(|s| !idx.is_public_subnet(&s.region, &s.id))
+                .map(|s| s.id.as_str())
+                .collect();
+            o.insert(
+                "subnet_ids".into(),
+                json!(subnets.iter().map(|s| &s.id).collect::<Vec<_>>()),
+            );
+            o.insert("public_subnet_ids".into(), json!(public));
+            o.insert("private_subnet_ids".into(), json!(private));
+        }),
+    );
+    add(
+        "ec2.subnet",
+        build(&r.ec2_subnet, "ec2.subnet", |s, o| {
+            let (public, table) = idx
+                .subnet_public
+                .get(&(s.region.as_str(), s.id.as_str()))
+                .copied()
+                .unwrap_or((false, ""));
+            o.insert("public".into(), json!(public));
+            o.insert("route_table_id".into(), json!(table));
+        }),
+    );
+    add(
+        "ec2.route_table",
+        build(&r.ec2_route_table, "ec2.route_table", |_, _| {}),
+    );
     add("ec2.flow_log", build(&r.ec2_flow_log, "ec2.flow_log", |_, _| {}));
-    add("ec2.address", build(&r.ec2_address, "ec2.address", |a, o| {
-        let attached = a.association_id.is_some() || a.instance_id.is_some() || a.network_interface_id.is_some();
-        o.insert("attached".into(), json!(attached));
-    }));
-    add("ec2.ebs_encryption", build(&r.ec2_ebs_encryption, "ec2.ebs_encryption", |_, _| {}));
-    add("ssm.managed_instance", build(&r.ssm_managed_instance, "ssm.managed_instance", |_, _| {}));
-    add("rds.db_instance", build(&r.rds_db_instance, "rds.db_instance", |d, o| {
-        let mut parameters = Map::new();
-        for name in &d.parameter_groups {
-            if let Some(group) = idx.parameter_groups.get(&(d.region.as_str(), name.as_str())) {
-                for (k, v) in &group.parameters {
-                    parameters.insert(k.clone(), json!(v));
+    add(
+        "ec2.address",
+        build(&r.ec2_address, "ec2.address", |a, o| {
+            let attached = a.association_id.is_some() || a.instance_id.is_some() || a.network_interface_id.is_some();
+            o.insert("attached".into(), json!(attached));
+        }),
+    );
+    add(
+        "ec2.ebs_encryption",
+        build(&r.ec2_ebs_encryption, "ec2.ebs_encryption", |_, _| {}),
+    );
+    add(
+        "ssm.managed_instance",
+        build(&r.ssm_managed_instance, "ssm.managed_instance", |_, _| {}),
+    );
+    add(
+        "rds.db_instance",
+        build(&r.rds_db_instance, "rds.db_instance", |d, o| {
+            let mut parameters = Map::new();
+            for name in &d.parameter_groups {
+                if let Some(group) = idx.parameter_groups.get(&(d.region.as_str(), name.as_str())) {
+                    for (k, v) in &group.parameters {
+                        parameters.insert(k.clone(), json!(v));
+                    }
                 }
             }
-        }
-        o.insert("parameters".into(), Value::Object(parameters));
-        let public: Vec<&String> = d.subnet_ids.iter().filter(|s| idx.is_public_subnet(&d.region, s)).collect();
-        o.insert("public_subnet_ids".into(), json!(public));
-        o.insert("ingress".into(), group_ingress(&idx, &d.region, &d.security_groups));
-        let manager = d.kms_key_id.as_deref().and_then(|k| idx.key_manager.get(k)).copied();
-        o.insert("kms_key_manager".into(), json!(manager));
-        let metrics = idx.alarm_metrics_by_db.get(&(d.region.as_str(), d.id.as_str()));
-        o.insert("alarm_metrics".into(), json!(metrics.map_or(vec![], |m| m.iter().collect::<Vec<_>>())));
-    }));
-    add("rds.parameter_group", build(&r.rds_parameter_group, "rds.parameter_group", |_, _| {}));
-    add("elasticache.replication_group", build(&r.elasticache_replication_group, "elasticache.replication_group", |g, o| {
-        let public: Vec<&String> = g.subnet_ids.iter().filter(|s| idx.is_public_subnet(&g.region, s)).collect();
-        o.insert("public_subnet_ids".into(), json!(public));
-        let open: Vec<&String> = g.security_groups.iter().filter(|id| {
-            idx.security_groups.get(&(g.region.as_str(), id.as_str()))
-                .is_some_and(|sg| sg.ingress.iter().any(|p| p.cidrs.iter().any(|c| is_world_cidr(c))))
-        }).collect();
-        o.insert("world_open_security_groups".into(), json!(open));
-    }));
-    add("s3.bucket", build(&r.s3_bucket, "s3.bucket", |b, o| {
-        let statements = b.policy.as_ref().map(policy::normalise).unwrap_or_default();
-        o.insert("statements".into(), json!(statements));
-        o.insert("cloudfront_origins".into(), json!(idx.origins_by_bucket.get(&b.id).cloned().unwrap_or_default()));
-        o.insert("account_public_access_block".into(), json!(idx.account_pab.map(pab_json)));
-        o.insert("public".into(), json!(idx.bucket_public(b)));
-    }));
-    add("s3.account_public_access_block", build(&r.s3_account_public_access_block, "s3.account_public_access_block", |_, _| {}));
-    add("cloudfront.distribution", build(&r.cloudfront_distribution, "cloudfront.distribution", |d, o| {
-        let mut all = vec![d.default_behavior.clone()];
-        if all[0].path_pattern.is_empty() {
-            all[0].path_pattern = "*".into();
-        }
-        all.extend(d.behaviors.iter().cloned());
-        o.insert("all_behaviors".into(), json!(all));
-        let headers = idx.headers_policies.get(d.default_behavior.response_headers_policy_id.as_str());
-        o.insert("default_headers".into(), json!(headers));
-        let origins: Vec<Value> = d.origins.iter().map(|origin| {
-            let mut v = json!(origin);
-            if let Value::Object(m) = &mut v {
-                m.insert("s3_bucket".into(), json!(s3_origin_bucket(&origin.domain_name).map(|(b, _)| b)));
+            o.insert("parameters".into(), Value::Object(parameters));
+            let public: Vec<&String> = d
+                .subnet_ids
+                .iter()
+                .filter(|s| idx.is_public_subnet(&d.region, s))
+                .collect();
+            o.insert("public_subnet_ids".into(), json!(public));
+            o.insert("ingress".into(), group_ingress(&idx, &d.region, &d.security_groups));
+            let manager = d.kms_key_id.as_deref().and_then(|k| idx.key_manager.get(k)).copied();
+            o.insert("kms_key_manager".into(), json!(manager));
+            let metrics = idx.alarm_metrics_by_db.get(&(d.region.as_str(), d.id.as_str()));
+            o.insert(
+                "alarm_metrics".into(),
+                json!(metrics.map_or(vec![], |m| m.iter().collect::<Vec<_>>())),
+            );
+        }),
+    );
+    add(
+        "rds.parameter_group",
+        build(&r.rds_parameter_group, "rds.parameter_group", |_, _| {}),
+    );
+    add(
+        "elasticache.replication_group",
+        build(
+            &r.elasticache_replication_group,
+            "elasticache.replication_group",
+            |g, o| {
+                let public: Vec<&String> = g
+                    .subnet_ids
+                    .iter()
+                    .filter(|s| idx.is_public_subnet(&g.region, s))
+                    .collect();
+                o.insert("public_subnet_ids".into(), json!(public));
+                let open: Vec<&String> = g
+                    .security_groups
+                    .iter()
+                    .filter(|id| {
+                        idx.security_groups
+                            .get(&(g.region.as_str(), id.as_str()))
+                            .is_some_and(|sg| sg.ingress.iter().any(|p| p.cidrs.iter().any(|c| is_world_cidr(c))))
+                    })
+                    .collect();
+                o.insert("world_open_security_groups".into(), json!(open));
+            },
+        ),
+    );
+    add(
+        "s3.bucket",
+        build(&r.s3_bucket, "s3.bucket", |b, o| {
+            let statements = b.policy.as_ref().map(policy::normalise).unwrap_or_default();
+            o.insert("statements".into(), json!(statements));
+            o.insert(
+                "cloudfront_origins".into(),
+                json!(idx.origins_by_bucket.get(&b.id).cloned().unwrap_or_default()),
+            );
+            o.insert(
+                "account_public_access_block".into(),
+                json!(idx.account_pab.map(pab_json)),
+            );
+            o.insert("public".into(), json!(idx.bucket_public(b)));
+        }),
+    );
+    add(
+        "s3.account_public_access_block",
+        build(
+            &r.s3_account_public_access_block,
+            "s3.account_public_access_block",
+            |_, _| {},
+        ),
+    );
+    add(
+        "cloudfront.distribution",
+        build(&r.cloudfront_distribution, "cloudfront.distribution", |d, o| {
+            let mut all = vec![d.default_behavior.clone()];
+            if all[0].path_pattern.is_empty() {
+                all[0].path_pattern = "*".into();
             }
-            v
-        }).collect();
-        o.insert("origins".into(), Value::Array(origins));
-    }));
-    add("cloudfront.response_headers_policy", build(&r.cloudfront_response_headers_policy, "cloudfront.response_headers_policy", |_, _| {}));
-    add("elbv2.load_balancer", build(&r.elbv2_load_balancer, "elbv2.load_balancer", |lb, o| {
-        o.insert("listeners".into(), json!(idx.listeners_by_lb.get(lb.arn.as_str()).cloned().unwrap_or_default()));
-        let acl = lb.web_acl_arn.as_deref().and_then(|a| idx.web_acls.get(a));
-        o.insert("web_acl".into(), json!(acl));
-    }));
+            all.extend(d.behaviors.iter().cloned());
+            o.insert("all_behaviors".into(), json!(all));
+            let headers = idx
+                .headers_policies
+                .get(d.default_behavior.response_headers_policy_id.as_str());
+            o.insert("default_headers".into(), json!(headers));
+            let origins: Vec<Value> = d
+                .origins
+                .iter()
+                .map(|origin| {
+                    let mut v = json!(origin);
+                    if let Value::Object(m) = &mut v {
+                        m.insert(
+                            "s3_bucket".into(),
+                            json!(s3_origin_bucket(&origin.domain_name).map(|(b, _)| b)),
+                        );
+                    }
+                    v
+                })
+                .collect();
+            o.insert("origins".into(), Value::Array(origins));
+        }),
+    );
+    add(
+        "cloudfront.response_headers_policy",
+        build(
+            &r.cloudfront_response_headers_policy,
+            "cloudfront.response_headers_policy",
+            |_, _| {},
+        ),
+    );
+    add(
+        "elbv2.load_balancer",
+        build(&r.elbv2_load_balancer, "elbv2.load_balancer", |lb, o| {
+            o.insert(
+                "listeners".into(),
+                json!(idx.listeners_by_lb.get(lb.arn.as_str()).cloned().unwrap_or_default()),
+            );
+            let acl = lb.web_acl_arn.as_deref().and_then(|a| idx.web_acls.get(a));
+            o.insert("web_acl".into(), json!(acl));
+        }),
+    );
     add("elbv2.listener", build(&r.elbv2_listener, "elbv2.listener", |_, _| {}));
     add("wafv2.web_acl", build(&r.wafv2_web_acl, "wafv2.web_acl", |_, _| {}));
-    add("http.endpoint", build(&r.http_endpoint, "http.endpoint", |e, o| {
-        let header = e.https.as_ref().and_then(|h| h.headers.get("strict-transport-security"));
-        o.insert("hsts".into(), json!(header.and_then(|h| parse_hsts(h))));
-    }));
-    add("ecs.task_definition", build(&r.ecs_task_definition, "ecs.task_definition", |_, _| {}));
-    add("lambda.function", build(&r.lambda_function, "lambda.function", |_, _| {}));
-    add("elasticbeanstalk.environment", build(&r.elasticbeanstalk_environment, "elasticbeanstalk.environment", |e, o| {
-        let env: Vec<Value> = e.settings.iter()
-            .filter(|s| s.namespace == "aws:elasticbeanstalk:application:environment")
-            .map(|s| json!({"name": s.option, "value": s.value}))
-            .collect();
-        o.insert("environment".into(), Value::Array(env));
-    }));
-    add("ecr.repository", build(&r.ecr_repository, "ecr.repository", |repo, o| {
-        o.insert("registry_scan_type".into(), json!(idx.registry_scanning.get(repo.region.as_str())));
-    }));
-    add("ecr.registry_scanning", build(&r.ecr_registry_scanning, "ecr.registry_scanning", |_, _| {}));
-    add("secretsmanager.secret", build(&r.secretsmanager_secret, "secretsmanager.secret", |_, _| {}));
+    add(
+        "http.endpoint",
+        build(&r.http_endpoint, "http.endpoint", |e, o| {
+            let header = e
+                .https
+                .as_ref()
+                .and_then(|h| h.headers.get("strict-transport-security"));
+            o.insert("hsts".into(), json!(header.and_then(|h| parse_hsts(h))));
+        }),
+    );
+    add(
+        "ecs.task_definition",
+        build(&r.ecs_task_definition, "ecs.task_definition", |_, _| {}),
+    );
+    add(
+        "lambda.function",
+        build(&r.lambda_function, "lambda.function", |_, _| {}),
+    );
+    add(
+        "elasticbeanstalk.environment",
+        build(
+            &r.elasticbeanstalk_environment,
+            "elasticbeanstalk.environment",
+            |e, o| {
+                let env: Vec<Value> = e
+                    .settings
+                    .iter()
+                    .filter(|s| s.namespace == "aws:elasticbeanstalk:application:environment")
+                    .map(|s| json!({"name": s.option, "value": s.value}))
+                    .collect();
+                o.insert("environment".into(), Value::Array(env));
+            },
+        ),
+    );
+    add(
+        "ecr.repository",
+        build(&r.ecr_repository, "ecr.repository", |repo, o| {
+            o.insert(
+                "registry_scan_type".into(),
+                json!(idx.registry_scanning.get(repo.region.as_str())),
+            );
+        }),
+    );
+    add(
+        "ecr.registry_scanning",
+        build(&r.ecr_registry_scanning, "ecr.registry_scanning", |_, _| {}),
+    );
+    add(
+        "secretsmanager.secret",
+        build(&r.secretsmanager_secret, "secretsmanager.secret", |_, _| {}),
+    );
     add("kms.key", build(&r.kms_key, "kms.key", |_, _| {}));
-    add("iam.user", build(&r.iam_user, "iam.user", |u, o| {
-        let keys: Vec<Value> = idx.keys_by_user.get(u.id.as_str()).map_or(vec![], |keys| keys.iter().map(|k| access_key_json(&idx, k)).collect());
-        o.insert("access_keys".into(), Value::Array(keys));
-        o.insert("mfa_active".into(), json!(!u.mfa_devices.is_empty()));
-        let unused = u.password_enabled.then(|| idx.days_since(u.password_last_used.or(u.created_at))).flatten();
-        o.insert("password_unused_days".into(), json!(unused));
-    }));
-    add("iam.access_key", build(&r.iam_access_key, "iam.access_key", |k, o| {
-        if let Value::Object(m) = access_key_json(&idx, k) {
-            o.extend(m);
-        }
-    }));
+    add(
+        "iam.user",
+        build(&r.iam_user, "iam.user", |u, o| {
+            let keys: Vec<Value> = idx
+                .keys_by_user
+                .get(u.id.as_str())
+                .map_or(vec![], |keys| keys.iter().map(|k| access_key_json(&idx, k)).collect());
+            o.insert("access_keys".into(), Value::Array(keys));
+            o.insert("mfa_active".into(), json!(!u.mfa_devices.is_empty()));
+            let unused = u
+                .password_enabled
+                .then(|| idx.days_since(u.password_last_used.or(u.created_at)))
+                .flatten();
+            o.insert("password_unused_days".into(), json!(unused));
+        }),
+    );
+    add(
+        "iam.access_key",
+        build(&r.iam_access_key, "iam.access_key", |k, o| {
+            if let Value::Object(m) = access_key_json(&idx, k) {
+                o.extend(m);
+            }
+        }),
+    );
     add("iam.role", build(&r.iam_role, "iam.role", |_, _| {}));
-    add("iam.policy", build(&r.iam_policy, "iam.policy", |p, o| {
-        o.insert("statements".into(), json!(policy::normalise(&p.document)));
-    }));
-    add("iam.password_policy", build(&r.iam_password_policy, "iam.password_policy", |_, _| {}));
+    add(
+        "iam.policy",
+        build(&r.iam_policy, "iam.policy", |p, o| {
+            o.insert("statements".into(), json!(policy::normalise(&p.document)));
+        }),
+    );
+    add(
+        "iam.password_policy",
+        build(&r.iam_password_policy, "iam.password_policy", |_, _| {}),
+    );
     add("iam.root_user", build(&r.iam_root_user, "iam.root_user", |_, _| {}));
     let trail_json = |t: &monitoring::Trail, o: &mut Map<String, Value>| {
         o.insert("management_events".into(), json!(records_management_events(t)));
-        let bucket = idx.buckets.get(t.s3_bucket.as_str()).map(|b| json!({"id": b.id, "public": idx.bucket_public(b)}));
+        let bucket = idx
+            .buckets
+            .get(t.s3_bucket.as_str())
+            .map(|b| json!({"id": b.id, "public": idx.bucket_public(b)}));
         o.insert("bucket".into(), json!(bucket));
     };
-    add("cloudtrail.trail", build(&r.cloudtrail_trail, "cloudtrail.trail", trail_json));
-    add("config.recorder", build(&r.config_recorder, "config.recorder", |_, _| {}));
+    add(
+        "cloudtrail.trail",
+        build(&r.cloudtrail_trail, "cloudtrail.trail", trail_json),
+    );
+    add(
+        "config.recorder",
+        build(&r.config_recorder, "config.recorder", |_, _| {}),
+    );
     add("logs.log_group", build(&r.logs_log_group, "logs.log_group", |_, _| {}));
-    add("cloudwatch.alarm", build(&r.cloudwatch_alarm, "cloudwatch.alarm", |_, _| {}));
-    add("sns.topic", build(&r.sns_topic, "sns.topic", |t, o| {
-        o.insert("used_by_alarms".into(), json!(idx.alarms_by_action.get(t.arn.as_str()).cloned().unwrap_or_default()));
-    }));
-    add("guardduty.detector", build(&r.guardduty_detector, "guardduty.detector", |_, _| {}));
-    add("securityhub.hub", build(&r.securityhub_hub, "securityhub.hub", |_, _| {}));
-    add("attestation", build(&r.attestation, "attestation", |a, o| {
-        o.insert("valid".into(), json!(attestation_valid(&idx, a)));
-    }));
+    add(
+        "cloudwatch.alarm",
+        build(&r.cloudwatch_alarm, "cloudwatch.alarm", |_, _| {}),
+    );
+    add(
+        "sns.topic",
+        build(&r.sns_topic, "sns.topic", |t, o| {
+            o.insert(
+                "used_by_alarms".into(),
+                json!(idx.alarms_by_action.get(t.arn.as_str()).cloned().unwrap_or_default()),
+            );
+        }),
+    );
+    add(
+        "guardduty.detector",
+        build(&r.guardduty_detector, "guardduty.detector", |_, _| {}),
+    );
+    add(
+        "securityhub.hub",
+        build(&r.securityhub_hub, "securityhub.hub", |_, _| {}),
+    );
+    add(
+        "attestation",
+        build(&r.attestation, "attestation", |a, o| {
+            o.insert("valid".into(), json!(attestation_valid(&idx, a)));
+        }),
+    );
 
     // Synthetic account resource: account-wide settings in one place.
-    let trails: Vec<Value> = r.cloudtrail_trail.iter().map(|t| {
-        let mut o = as_object(t);
-        trail_json(t, &mut o);
-        Value::Object(o)
-    }).collect();
-    let support_roles: Vec<&String> = r.iam_role.iter()
-        .filter(|role| role.attached_policy_arns.iter().any(|a| a.ends_with(":policy/AWSSupportAccess")))
+    let trails: Vec<Value> = r
+        .cloudtrail_trail
+        .iter()
+        .map(|t| {
+            let mut o = as_object(t);
+            trail_json(t, &mut o);
+            Value::Object(o)
+        })
+        .collect();
+    let support_roles: Vec<&String> = r
+        .iam_role
+        .iter()
+        .filter(|role| {
+            role.attached_policy_arns
+                .iter()
+                .any(|a| a.ends_with(":policy/AWSSupportAccess"))
+        })
         .map(|role| &role.id)
         .collect();
-    let attestations: Vec<Value> = r.attestation.iter().map(|a| {
-        let mut o = as_object(a);
-        o.insert("valid".into(), json!(attestation_valid(&idx, a)));
-        Value::Object(o)
-    }).collect();
+    let attestations: Vec<Value> = r
+        .attestation
+        .iter()
+        .map(|a| {
+            let mut o = as_object(a);
+            o.insert("valid".into(), json!(attestation_valid(&idx, a)));
+            Value::Object(o)
+        })
+        .collect();
     let account = &snapshot.account;
     let account_value = json!({
         "id": account.id,
@@ -404,36 +636,43 @@ pub fn prepare(snapshot: &Snapshot) -> Prepared {
         "support_roles": support_roles,
         "attestations": attestations,
     });
-    items.insert("account", vec![Item {
-        kind: "account",
-        id: account.id.clone(),
-        arn: format!("arn:{}:iam::{}:root", partition(account), account.id),
-        region: "global".into(),
-        name: account.alias.clone().unwrap_or_default(),
-        value: json_to_val(&account_value),
-    }]);
+    items.insert(
+        "account",
+        vec![Item {
+            kind: "account",
+            id: account.id.clone(),
+            arn: format!("arn:{}:iam::{}:root", partition(account), account.id),
+            region: "global".into(),
+            name: account.alias.clone().unwrap_or_default(),
+            value: json_to_val(&account_value),
+        }],
+    );
 
     // Synthetic region resources: one per collected region.
-    let regions = snapshot.regions.iter().map(|region| {
-        let ebs = r.ec2_ebs_encryption.iter().find(|e| &e.region == region);
-        let value = json!({
-            "id": region,
-            "region": region,
-            "ebs_encryption_by_default": ebs.map(|e| e.enabled),
-            "ebs_default_kms_key_id": ebs.and_then(|e| e.kms_key_id.clone()),
-            "config_recorders": r.config_recorder.iter().filter(|c| &c.region == region).collect::<Vec<_>>(),
-            "guardduty_detectors": r.guardduty_detector.iter().filter(|d| &d.region == region).collect::<Vec<_>>(),
-            "securityhub_enabled": r.securityhub_hub.iter().any(|h| &h.region == region),
-        });
-        Item {
-            kind: "region",
-            id: region.clone(),
-            arn: String::new(),
-            region: region.clone(),
-            name: String::new(),
-            value: json_to_val(&value),
-        }
-    }).collect();
+    let regions = snapshot
+        .regions
+        .iter()
+        .map(|region| {
+            let ebs = r.ec2_ebs_encryption.iter().find(|e| &e.region == region);
+            let value = json!({
+                "id": region,
+                "region": region,
+                "ebs_encryption_by_default": ebs.map(|e| e.enabled),
+                "ebs_default_kms_key_id": ebs.and_then(|e| e.kms_key_id.clone()),
+                "config_recorders": r.config_recorder.iter().filter(|c| &c.region == region).collect::<Vec<_>>(),
+                "guardduty_detectors": r.guardduty_detector.iter().filter(|d| &d.region == region).collect::<Vec<_>>(),
+                "securityhub_enabled": r.securityhub_hub.iter().any(|h| &h.region == region),
+            });
+            Item {
+                kind: "region",
+                id: region.clone(),
+                arn: String::new(),
+                region: region.clone(),
+                name: String::new(),
+                value: json_to_val(&value),
+            }
+        })
+        .collect();
     items.insert("region", regions);
 
     Prepared {
@@ -446,7 +685,11 @@ pub fn prepare(snapshot: &Snapshot) -> Prepared {
 }
 
 fn partition(account: &Account) -> &str {
-    if account.partition.is_empty() { "aws" } else { &account.partition }
+    if account.partition.is_empty() {
+        "aws"
+    } else {
+        &account.partition
+    }
 }
 
 fn as_object<T: Serialize>(value: &T) -> Map<String, Value> {
@@ -462,18 +705,20 @@ where
     T: Resource + Serialize,
     F: Fn(&T, &mut Map<String, Value>),
 {
-    list.iter().map(|resource| {
-        let mut object = as_object(resource);
-        derive(resource, &mut object);
-        Item {
-            kind,
-            id: resource.id().to_string(),
-            arn: resource.arn().to_string(),
-            region: resource.region().to_string(),
-            name: resource.name().to_string(),
-            value: json_to_val(&Value::Object(object)),
-        }
-    }).collect()
+    list.iter()
+        .map(|resource| {
+            let mut object = as_object(resource);
+            derive(resource, &mut object);
+            Item {
+                kind,
+                id: resource.id().to_string(),
+                arn: resource.arn().to_string(),
+                region: resource.region().to_string(),
+                name: resource.name().to_string(),
+                value: json_to_val(&Value::Object(object)),
+            }
+        })
+        .collect()
 }
 
 fn pab_json(p: &data::AccountPublicAccessBlock) -> Value {
@@ -504,25 +749,43 @@ fn protocol_name(protocol: &str) -> &str {
 
 /// Permissions with `open_to_world`, `world_cidrs` and `summary`.
 fn permissions(list: &[network::Permission]) -> Value {
-    Value::Array(list.iter().map(|p| {
-        let protocol = protocol_name(&p.protocol);
-        let (from, to) = if protocol == "all" { (0, 65535) } else { (p.from_port, p.to_port) };
-        let world: Vec<&String> = p.cidrs.iter().filter(|c| is_world_cidr(c)).collect();
-        let sources: Vec<&str> = p.cidrs.iter().chain(&p.source_groups).chain(&p.prefix_lists).map(String::as_str).collect();
-        let what = if protocol == "all" { "all traffic".to_string() } else { format!("{protocol} {from}-{to}") };
-        json!({
-            "protocol": protocol,
-            "from_port": from,
-            "to_port": to,
-            "cidrs": p.cidrs,
-            "source_groups": p.source_groups,
-            "prefix_lists": p.prefix_lists,
-            "description": p.description,
-            "open_to_world": !world.is_empty(),
-            "world_cidrs": world,
-            "summary": format!("{what} from {}", sources.join(", ")),
-        })
-    }).collect())
+    Value::Array(
+        list.iter()
+            .map(|p| {
+                let protocol = protocol_name(&p.protocol);
+                let (from, to) = if protocol == "all" {
+                    (0, 65535)
+                } else {
+                    (p.from_port, p.to_port)
+                };
+                let world: Vec<&String> = p.cidrs.iter().filter(|c| is_world_cidr(c)).collect();
+                let sources: Vec<&str> = p
+                    .cidrs
+                    .iter()
+                    .chain(&p.source_groups)
+                    .chain(&p.prefix_lists)
+                    .map(String::as_str)
+                    .collect();
+                let what = if protocol == "all" {
+                    "all traffic".to_string()
+                } else {
+                    format!("{protocol} {from}-{to}")
+                };
+                json!({
+                    "protocol": protocol,
+                    "from_port": from,
+                    "to_port": to,
+                    "cidrs": p.cidrs,
+                    "source_groups": p.source_groups,
+                    "prefix_lists": p.prefix_lists,
+                    "description": p.description,
+                    "open_to_world": !world.is_empty(),
+                    "world_cidrs": world,
+                    "summary": format!("{what} from {}", sources.join(", ")),
+                })
+            })
+            .collect(),
+    )
 }
 
 /// The inbound permissions of security groups, each tagged with `group_id`.
@@ -548,7 +811,10 @@ fn group_ingress(idx: &Index, region: &str, groups: &[String]) -> Value {
 fn access_key_json(idx: &Index, k: &identity::AccessKey) -> Value {
     let mut o = as_object(k);
     o.insert("age_days".into(), json!(idx.days_since(k.created_at)));
-    o.insert("unused_days".into(), json!(idx.days_since(k.last_used_at.or(k.created_at))));
+    o.insert(
+        "unused_days".into(),
+        json!(idx.days_since(k.last_used_at.or(k.created_at))),
+    );
     Value::Object(o)
 }
 
@@ -560,7 +826,9 @@ fn attestation_valid(idx: &Index, a: &monitoring::Attestation) -> bool {
 fn records_management_events(t: &monitoring::Trail) -> bool {
     if !t.advanced_event_selectors.is_empty() {
         return t.advanced_event_selectors.iter().any(|s| {
-            s.equals.get("eventCategory").is_some_and(|v| v.iter().any(|c| c == "Management"))
+            s.equals
+                .get("eventCategory")
+                .is_some_and(|v| v.iter().any(|c| c == "Management"))
         });
     }
     // A trail with no selectors at all records management events (the default).
@@ -573,7 +841,9 @@ pub fn parse_hsts(header: &str) -> Option<edge::Hsts> {
     let mut max_age = None;
     for directive in header.split(';') {
         let directive = directive.trim();
-        let (name, value) = directive.split_once('=').map_or((directive, ""), |(n, v)| (n.trim(), v.trim()));
+        let (name, value) = directive
+            .split_once('=')
+            .map_or((directive, ""), |(n, v)| (n.trim(), v.trim()));
         match name.to_ascii_lowercase().as_str() {
             "max-age" => max_age = value.trim_matches('"').parse::<i64>().ok(),
             "includesubdomains" => hsts.include_subdomains = true,
@@ -592,7 +862,14 @@ pub fn join_sources(kind: &str) -> &'static [&'static str] {
         "ec2.instance" => &["ssm.managed_instance"],
         "ec2.vpc" => &["ec2.flow_log", "ec2.subnet", "ec2.route_table"],
         "ec2.subnet" => &["ec2.route_table"],
-        "rds.db_instance" => &["rds.parameter_group", "ec2.subnet", "ec2.route_table", "ec2.security_group", "kms.key", "cloudwatch.alarm"],
+        "rds.db_instance" => &[
+            "rds.parameter_group",
+            "ec2.subnet",
+            "ec2.route_table",
+            "ec2.security_group",
+            "kms.key",
+            "cloudwatch.alarm",
+        ],
         "elasticache.replication_group" => &["ec2.subnet", "ec2.route_table", "ec2.security_group"],
         "s3.bucket" => &["cloudfront.distribution", "s3.account_public_access_block"],
         "cloudfront.distribution" => &["cloudfront.response_headers_policy"],
@@ -601,8 +878,20 @@ pub fn join_sources(kind: &str) -> &'static [&'static str] {
         "iam.user" => &["iam.access_key"],
         "cloudtrail.trail" => &["s3.bucket", "s3.account_public_access_block"],
         "sns.topic" => &["cloudwatch.alarm"],
-        "account" => &["iam.root_user", "iam.password_policy", "s3.account_public_access_block", "cloudtrail.trail", "iam.role", "attestation"],
-        "region" => &["ec2.ebs_encryption", "config.recorder", "guardduty.detector", "securityhub.hub"],
+        "account" => &[
+            "iam.root_user",
+            "iam.password_policy",
+            "s3.account_public_access_block",
+            "cloudtrail.trail",
+            "iam.role",
+            "attestation",
+        ],
+        "region" => &[
+            "ec2.ebs_encryption",
+            "config.recorder",
+            "guardduty.detector",
+            "securityhub.hub",
+        ],
         _ => &[],
     }
 }

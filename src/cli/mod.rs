@@ -153,9 +153,13 @@ fn parse_fail_on(s: &str) -> Result<FailOn, String> {
         return Ok(FailOn::Never);
     }
     match s.parse::<Severity>() {
-        Ok(Severity::Info) => Err("`info` findings never fail the gate; use critical, high, medium, low or none".into()),
+        Ok(Severity::Info) => {
+            Err("`info` findings never fail the gate; use critical, high, medium, low or none".into())
+        }
         Ok(sev) => Ok(FailOn::Severity(sev)),
-        Err(_) => Err(format!("unknown threshold `{s}`; use one of critical, high, medium, low, none")),
+        Err(_) => Err(format!(
+            "unknown threshold `{s}`; use one of critical, high, medium, low, none"
+        )),
     }
 }
 
@@ -200,8 +204,12 @@ fn print_schema(which: SchemaKind) -> anyhow::Result<ExitCode> {
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|cause| {
-        cause.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-            || cause.downcast_ref::<serde_json::Error>().is_some_and(|j| j.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe))
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || cause
+                .downcast_ref::<serde_json::Error>()
+                .is_some_and(|j| j.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe))
     })
 }
 
@@ -216,8 +224,14 @@ pub fn write_output(path: Option<&std::path::Path>, bytes: &[u8]) -> anyhow::Res
             out.flush()?;
         }
         Some(path) => {
-            let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
-            let file_name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "report".into());
+            let dir = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(std::path::Path::new("."));
+            let file_name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_else(|| "report".into());
             let tmp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
             std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
             std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;

@@ -23,10 +23,17 @@ pub fn run(command: &RulesCommand) -> anyhow::Result<ExitCode> {
                 writeln!(out)?;
             } else {
                 let mut table = Table::new();
-                table.load_style(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic);
+                table
+                    .load_style(UTF8_FULL_CONDENSED)
+                    .set_content_arrangement(ContentArrangement::Dynamic);
                 table.set_header(vec!["Rule", "Severity", "Resource", "Title"]);
                 for r in &set.rules {
-                    table.add_row(vec![r.id.clone(), r.severity.to_string(), r.kinds.join(", "), r.title.clone()]);
+                    table.add_row(vec![
+                        r.id.clone(),
+                        r.severity.to_string(),
+                        r.kinds.join(", "),
+                        r.title.clone(),
+                    ]);
                 }
                 writeln!(out, "{table}\n{} rules", set.rules.len())?;
             }
@@ -48,8 +55,18 @@ pub fn run(command: &RulesCommand) -> anyhow::Result<ExitCode> {
             for f in &failed {
                 writeln!(out, "FAIL {} / {}: {}", f.rule_id, f.name, f.detail)?;
             }
-            writeln!(out, "{} rules: {} passed, {} failed", set.rules.len(), results.len() - failed.len(), failed.len())?;
-            return Ok(if failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) });
+            writeln!(
+                out,
+                "{} rules: {} passed, {} failed",
+                set.rules.len(),
+                results.len() - failed.len(),
+                failed.len()
+            )?;
+            return Ok(if failed.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            });
         }
         RulesCommand::Kinds => {
             for kind in crate::snapshot::KINDS.iter().chain(crate::snapshot::SYNTHETIC_KINDS) {
@@ -62,15 +79,29 @@ pub fn run(command: &RulesCommand) -> anyhow::Result<ExitCode> {
 
 /// The documentation of a rule, as text.
 pub fn show(rule: &Rule) -> String {
-    let mut s = format!("{}  [{}]\n{}\n\nResource: {}\n", rule.id, rule.severity, rule.title, rule.kinds.join(", "));
+    let mut s = format!(
+        "{}  [{}]\n{}\n\nResource: {}\n",
+        rule.id,
+        rule.severity,
+        rule.title,
+        rule.kinds.join(", ")
+    );
     if !rule.compliance.is_empty() {
-        let controls: Vec<String> = rule.compliance.iter().map(|(f, c)| format!("{f} {}", c.join(", "))).collect();
+        let controls: Vec<String> = rule
+            .compliance
+            .iter()
+            .map(|(f, c)| format!("{f} {}", c.join(", ")))
+            .collect();
         s.push_str(&format!("Compliance: {}\n", controls.join("; ")));
     }
     if !rule.source.is_empty() {
         s.push_str(&format!("Source: {}\n", rule.source.join("; ")));
     }
-    s.push_str(&format!("\nWhy it matters:\n{}\n\nRemediation:\n{}\n", indent(&rule.rationale), indent(&rule.remediation)));
+    s.push_str(&format!(
+        "\nWhy it matters:\n{}\n\nRemediation:\n{}\n",
+        indent(&rule.rationale),
+        indent(&rule.remediation)
+    ));
     if !rule.params.is_empty() {
         s.push_str("\nParameters:\n");
         for (k, v) in &rule.params {

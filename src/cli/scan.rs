@@ -15,7 +15,10 @@ pub fn load_rules(selection: &SelectionArgs) -> anyhow::Result<RuleSet> {
         let unknown: Vec<&String> = ids.iter().filter(|id| rules.get(id).is_none()).collect();
         if !unknown.is_empty() {
             let names: Vec<&str> = unknown.iter().map(|s| s.as_str()).collect();
-            bail!("{flag} names unknown rule(s): {}; see `audit rules list`", names.join(", "));
+            bail!(
+                "{flag} names unknown rule(s): {}; see `audit rules list`",
+                names.join(", ")
+            );
         }
     }
     Ok(rules)
@@ -39,7 +42,9 @@ pub fn render(report: &engine::Report, rules: &RuleSet, format: Format, to_stdou
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let mut buffer = Vec::new();
-    format.emitter().emit(report, &report::Context { rules, color }, &mut buffer)?;
+    format
+        .emitter()
+        .emit(report, &report::Context { rules, color }, &mut buffer)?;
     Ok(buffer)
 }
 
@@ -59,7 +64,6 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     options.snapshot_path = Some(args.snapshot.display().to_string());
     let report = engine::evaluate(&rules, &prepared, &options);
     let bytes = render(&report, &rules, args.output.format, args.output.output.is_none())?;
-    write_output(args.output.output.as_deref(), &bytes)
-        .with_context(|| "the report was not written".to_string())?;
+    write_output(args.output.output.as_deref(), &bytes).with_context(|| "the report was not written".to_string())?;
     Ok(exit_code(&report, args.fail_on))
 }

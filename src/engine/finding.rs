@@ -140,6 +140,7 @@ impl Report {
 
     /// Whether any failing finding is at least as severe as `threshold`.
     pub fn fails_at(&self, threshold: Severity) -> bool {
-        self.with_status(Status::Fail).any(|f| f.severity != Severity::Info && f.severity.at_least(threshold))
+        self.with_status(Status::Fail)
+            .any(|f| f.severity != Severity::Info && f.severity.at_least(threshold))
     }
 }

@@ -74,12 +74,18 @@ pub enum Outcome {
 fn run(expr: &Expr, vars: &Vars) -> Result<cel::Value, String> {
     let mut context = Context::with_env(crate::rules::functions::ENV.clone());
     context.set_variable_resolver(vars);
-    expr.program.execute(&context).map_err(|e| format!("`{}` failed: {e}", expr.source.trim()))
+    expr.program
+        .execute(&context)
+        .map_err(|e| format!("`{}` failed: {e}", expr.source.trim()))
 }
 
 /// Evaluates one rule on one resource value.
 fn outcome(rule: &Rule, resource: &dyn Val, params: &dyn Val, account: &dyn Val) -> Outcome {
-    let vars = Vars { resource, params, account };
+    let vars = Vars {
+        resource,
+        params,
+        account,
+    };
     if let Some(when) = &rule.when {
         match run(when, &vars) {
             Ok(cel::Value::Bool(true)) => {}
@@ -157,24 +163,55 @@ fn finding(rule: &Rule, status: Status, resource: ResourceRef, message: String, 
 pub fn evaluate_item(rule: &Rule, item: &Item, params: &dyn Val, account: &dyn Val, gaps: &[Gap]) -> Option<Finding> {
     let resource = resource_ref(item);
     let display = format!("{} {}", item.kind, resource.display());
-    let scope = if item.region == "global" { String::new() } else { format!(" in {}", item.region) };
+    let scope = if item.region == "global" {
+        String::new()
+    } else {
+        format!(" in {}", item.region)
+    };
     let missing = gaps_for(gaps, rule, &item.region, Some(&item.id));
     match outcome(rule, item.value.as_ref(), params, account) {
         // Out of scope on partial data may be wrong too, but saying nothing
         // about a resource the rule does not apply to is what the user expects;
         // the region-level error below still reports the gap.
         Outcome::OutOfScope => None,
-        _ if !missing.is_empty() => Some(finding(rule, Status::Error, resource, format!("{display}{scope}: {}", gap_message(&missing)), Vec::new())),
-        Outcome::Pass => Some(finding(rule, Status::Pass, resource, format!("{display}{scope} meets: {}", rule.title), Vec::new())),
-        Outcome::Fail(evidence) => Some(finding(rule, Status::Fail, resource, format!("{display}{scope} does not meet: {}", rule.title), evidence)),
-        Outcome::Error(e) => Some(finding(rule, Status::Error, resource, format!("{display}{scope}: rule error: {e}"), Vec::new())),
+        _ if !missing.is_empty() => Some(finding(
+            rule,
+            Status::Error,
+            resource,
+            format!("{display}{scope}: {}", gap_message(&missing)),
+            Vec::new(),
+        )),
+        Outcome::Pass => Some(finding(
+            rule,
+            Status::Pass,
+            resource,
+            format!("{display}{scope} meets: {}", rule.title),
+            Vec::new(),
+        )),
+        Outcome::Fail(evidence) => Some(finding(
+            rule,
+            Status::Fail,
+            resource,
+            format!("{display}{scope} does not meet: {}", rule.title),
+            evidence,
+        )),
+        Outcome::Error(e) => Some(finding(
+            rule,
+            Status::Error,
+            resource,
+            format!("{display}{scope}: rule error: {e}"),
+            Vec::new(),
+        )),
     }
 }
 
 /// Evaluates `rules` against a prepared snapshot.
 pub fn evaluate(rules: &RuleSet, prepared: &Prepared, options: &Options) -> Report {
     let selected: Vec<&Rule> = rules.rules.iter().filter(|r| options.selects(r)).collect();
-    let params: Vec<Box<dyn Val>> = selected.iter().map(|r| r.params_value(options.params.get(&r.id))).collect();
+    let params: Vec<Box<dyn Val>> = selected
+        .iter()
+        .map(|r| r.params_value(options.params.get(&r.id)))
+        .collect();
     let account = crate::rules::value::json_to_val(&serde_json::json!({
         "id": prepared.account.id,
         "partition": prepared.account.partition,
@@ -196,7 +233,9 @@ pub fn evaluate(rules: &RuleSet, prepared: &Prepared, options: &Options) -> Repo
         .par_iter()
         .with_min_len(64)
         .flat_map_iter(|(item, rule_indexes)| {
-            rule_indexes.iter().filter_map(|&i| evaluate_item(selected[i], item, params[i].as_ref(), account.as_ref(), &prepared.gaps))
+            rule_indexes
+                .iter()
+                .filter_map(|&i| evaluate_item(selected[i], item, params[i].as_ref(), account.as_ref(), &prepared.gaps))
         })
         .collect();
 
@@ -220,22 +259,55 @@ pub fn evaluate(rules: &RuleSet, prepared: &Prepared, options: &Options) -> Repo
         }
         for (region, gaps) in regions {
             if !errored.contains(&(rule.id.as_str(), region)) {
-                let resource = ResourceRef { kind: "region".into(), id: region.into(), arn: String::new(), region: region.into(), name: String::new() };
-                extra.push(finding(rule, Status::Error, resource, format!("region {region}: {}", gap_message(&gaps)), Vec::new()));
+                let resource = ResourceRef {
+                    kind: "region".into(),
+                    id: region.into(),
+                    arn: String::new(),
+                    region: region.into(),
+                    name: String::new(),
+                };
+                extra.push(finding(
+                    rule,
+                    Status::Error,
+                    resource,
+                    format!("region {region}: {}", gap_message(&gaps)),
+                    Vec::new(),
+                ));
             }
         }
         if !seen_rules.contains(rule.id.as_str()) && !extra.iter().any(|f: &Finding| f.rule_id == rule.id) {
             let kinds = rule.kinds.join(", ");
-            let resource = ResourceRef { kind: kinds.clone(), id: String::new(), arn: String::new(), region: String::new(), name: String::new() };
-            extra.push(finding(rule, Status::Skip, resource, format!("no {kinds} in scope"), Vec::new()));
+            let resource = ResourceRef {
+                kind: kinds.clone(),
+                id: String::new(),
+                arn: String::new(),
+                region: String::new(),
+                name: String::new(),
+            };
+            extra.push(finding(
+                rule,
+                Status::Skip,
+                resource,
+                format!("no {kinds} in scope"),
+                Vec::new(),
+            ));
         }
     }
     findings.append(&mut extra);
     findings.sort_by(|a, b| {
-        (&a.rule_id, &a.resource.region, &a.resource.kind, &a.resource.id).cmp(&(&b.rule_id, &b.resource.region, &b.resource.kind, &b.resource.id))
+        (&a.rule_id, &a.resource.region, &a.resource.kind, &a.resource.id).cmp(&(
+            &b.rule_id,
+            &b.resource.region,
+            &b.resource.kind,
+            &b.resource.id,
+        ))
     });
 
-    let mut summary = Summary { rules_evaluated: selected.len(), resources: prepared.resource_count(), ..Summary::default() };
+    let mut summary = Summary {
+        rules_evaluated: selected.len(),
+        resources: prepared.resource_count(),
+        ..Summary::default()
+    };
     for f in &findings {
         match f.status {
             Status::Pass => summary.passed += 1,

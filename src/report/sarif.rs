@@ -53,7 +53,13 @@ fn multiformat(text: String, markdown: Option<String>) -> MultiformatMessageStri
 /// resource and rule, whatever else changes between runs.
 pub fn fingerprint(account: &str, finding: &Finding) -> String {
     let mut hasher = Sha256::new();
-    for part in [account, &finding.resource.region, &finding.resource.kind, &finding.resource.id, &finding.rule_id] {
+    for part in [
+        account,
+        &finding.resource.region,
+        &finding.resource.kind,
+        &finding.resource.id,
+        &finding.rule_id,
+    ] {
         hasher.update(part.as_bytes());
         hasher.update([0u8]);
     }
@@ -66,7 +72,11 @@ fn artifact_uri(report: &Report, finding: &Finding) -> String {
     match &report.target.snapshot_path {
         Some(path) => path.replace('\\', "/"),
         None => {
-            let region = if finding.resource.region.is_empty() { "global" } else { &finding.resource.region };
+            let region = if finding.resource.region.is_empty() {
+                "global"
+            } else {
+                &finding.resource.region
+            };
             let service = finding.resource.kind.split('.').next().unwrap_or("aws");
             format!("aws/{}/{region}/{service}", report.target.account.id)
         }
@@ -74,7 +84,12 @@ fn artifact_uri(report: &Report, finding: &Finding) -> String {
 }
 
 fn descriptor(rule: &crate::engine::RuleInfo) -> ReportingDescriptor {
-    let service = rule.kinds.first().and_then(|k| k.split('.').next()).unwrap_or("aws").to_string();
+    let service = rule
+        .kinds
+        .first()
+        .and_then(|k| k.split('.').next())
+        .unwrap_or("aws")
+        .to_string();
     let mut tags = vec!["security".to_string(), "aws".to_string(), service];
     for (framework, controls) in &rule.compliance {
         tags.extend(controls.iter().map(|c| format!("{framework}:{c}")));
@@ -85,9 +100,16 @@ fn descriptor(rule: &crate::engine::RuleInfo) -> ReportingDescriptor {
     }
     properties.insert("severity".to_string(), json!(rule.severity.as_str()));
     let help_text = format!("{}\n\nRemediation:\n{}", rule.rationale, rule.remediation);
-    let mut md = format!("**{}** ({})\n\n{}\n\n### Remediation\n\n```\n{}\n```\n", rule.title, rule.severity, rule.rationale, rule.remediation);
+    let mut md = format!(
+        "**{}** ({})\n\n{}\n\n### Remediation\n\n```\n{}\n```\n",
+        rule.title, rule.severity, rule.rationale, rule.remediation
+    );
     if !rule.compliance.is_empty() {
-        let controls: Vec<String> = rule.compliance.iter().map(|(f, c)| format!("{f}: {}", c.join(", "))).collect();
+        let controls: Vec<String> = rule
+            .compliance
+            .iter()
+            .map(|(f, c)| format!("{f}: {}", c.join(", ")))
+            .collect();
         md.push_str(&format!("\n**Compliance:** {}\n", controls.join("; ")));
     }
     if !rule.references.is_empty() {
@@ -102,7 +124,12 @@ fn descriptor(rule: &crate::engine::RuleInfo) -> ReportingDescriptor {
         .short_description(multiformat(rule.title.clone(), None))
         .full_description(multiformat(rule.rationale.clone(), None))
         .help(multiformat(help_text, Some(md)))
-        .properties(PropertyBag::builder().tags(tags).additional_properties(properties).build());
+        .properties(
+            PropertyBag::builder()
+                .tags(tags)
+                .additional_properties(properties)
+                .build(),
+        );
     match rule.references.first() {
         Some(uri) => builder.help_uri(uri.clone()).build(),
         None => builder.build(),
@@ -118,13 +145,20 @@ fn result(report: &Report, finding: &Finding, rule_index: i64) -> SarifResult {
         .artifact_location(ArtifactLocation::builder().uri(artifact_uri(report, finding)).build())
         .region(Region::builder().start_line(1).build())
         .build();
-    let logical_name = if finding.resource.arn.is_empty() { finding.resource.id.clone() } else { finding.resource.arn.clone() };
+    let logical_name = if finding.resource.arn.is_empty() {
+        finding.resource.id.clone()
+    } else {
+        finding.resource.arn.clone()
+    };
     let logical = LogicalLocation::builder()
         .name(finding.resource.display())
         .fully_qualified_name(logical_name)
         .kind("resource".to_string())
         .build();
-    let location = Location::builder().physical_location(physical).logical_locations(vec![logical]).build();
+    let location = Location::builder()
+        .physical_location(physical)
+        .logical_locations(vec![logical])
+        .build();
     let hash = fingerprint(&report.target.account.id, finding);
     let fingerprints = BTreeMap::from([
         ("postureAudit/resourceRule/v1".to_string(), hash.clone()),
@@ -152,7 +186,11 @@ fn result(report: &Report, finding: &Finding, rule_index: i64) -> SarifResult {
 pub fn build(report: &Report) -> Sarif {
     let mut rules: Vec<&crate::engine::RuleInfo> = report.rules.iter().collect();
     rules.sort_by(|a, b| a.id.cmp(&b.id));
-    let index: BTreeMap<&str, i64> = rules.iter().enumerate().map(|(i, r)| (r.id.as_str(), i as i64)).collect();
+    let index: BTreeMap<&str, i64> = rules
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.as_str(), i as i64))
+        .collect();
     let results: Vec<SarifResult> = report
         .with_status(Status::Fail)
         .map(|f| result(report, f, index.get(f.rule_id.as_str()).copied().unwrap_or(0)))
@@ -163,25 +201,38 @@ pub fn build(report: &Report) -> Sarif {
         .map(|g| {
             Notification::builder()
                 .level(json!("warning"))
-                .message(text(format!("Could not collect {} {} in {}: {} {}", g.service, g.operation, g.region, g.code, g.message)))
+                .message(text(format!(
+                    "Could not collect {} {} in {}: {} {}",
+                    g.service, g.operation, g.region, g.code, g.message
+                )))
                 .build()
         })
         .collect();
     notifications.extend(report.with_status(Status::Error).map(|f| {
-        Notification::builder().level(json!("error")).message(text(format!("{}: {}", f.rule_id, f.message))).build()
+        Notification::builder()
+            .level(json!("error"))
+            .message(text(format!("{}: {}", f.rule_id, f.message)))
+            .build()
     }));
     let driver = ToolComponent::builder()
         .name("posture-audit".to_string())
         .semantic_version(report.tool_version.clone())
         .rules(rules.into_iter().map(descriptor).collect::<Vec<_>>())
         .build();
-    let invocation = Invocation::builder().execution_successful(true).tool_execution_notifications(notifications).build();
+    let invocation = Invocation::builder()
+        .execution_successful(true)
+        .tool_execution_notifications(notifications)
+        .build();
     let run = Run::builder()
         .tool(Tool::builder().driver(driver).build())
         .results(results)
         .invocations(vec![invocation])
         .build();
-    Sarif::builder().schema(SCHEMA_URI.to_string()).version(json!("2.1.0")).runs(vec![run]).build()
+    Sarif::builder()
+        .schema(SCHEMA_URI.to_string())
+        .version(json!("2.1.0"))
+        .runs(vec![run])
+        .build()
 }
 
 impl Emitter for SarifEmitter {

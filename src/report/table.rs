@@ -22,12 +22,19 @@ fn severity_color(severity: Severity) -> Color {
 }
 
 fn region_of(f: &Finding) -> &str {
-    if f.resource.region.is_empty() { "-" } else { &f.resource.region }
+    if f.resource.region.is_empty() {
+        "-"
+    } else {
+        &f.resource.region
+    }
 }
 
 fn new_table(header: &[&str]) -> Table {
     let mut table = Table::new();
-    table.load_style(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic).set_header(header.to_vec());
+    table
+        .load_style(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_header(header.to_vec());
     // A fixed width keeps piped output (and test snapshots) stable.
     table.set_width(140);
     table
@@ -46,16 +53,31 @@ impl Emitter for TableEmitter {
                     severity = severity.fg(severity_color(f.severity));
                 }
                 let resource = format!("{}\n{}", f.resource.display(), f.resource.kind);
-                table.add_row(vec![severity, Cell::new(&f.rule_id), Cell::new(resource), Cell::new(region_of(f)), Cell::new(f.evidence.join("\n"))]);
+                table.add_row(vec![
+                    severity,
+                    Cell::new(&f.rule_id),
+                    Cell::new(resource),
+                    Cell::new(region_of(f)),
+                    Cell::new(f.evidence.join("\n")),
+                ]);
             }
             writeln!(out, "{table}")?;
         }
         let errors: Vec<&Finding> = report.with_status(Status::Error).collect();
         if !errors.is_empty() {
-            writeln!(out, "\nCould not decide ({} findings): the data was incomplete or the rule failed", errors.len())?;
+            writeln!(
+                out,
+                "\nCould not decide ({} findings): the data was incomplete or the rule failed",
+                errors.len()
+            )?;
             let mut table = new_table(&["Rule", "Resource", "Region", "Why"]);
             for f in errors {
-                table.add_row(vec![Cell::new(&f.rule_id), Cell::new(f.resource.display()), Cell::new(region_of(f)), Cell::new(&f.message)]);
+                table.add_row(vec![
+                    Cell::new(&f.rule_id),
+                    Cell::new(f.resource.display()),
+                    Cell::new(region_of(f)),
+                    Cell::new(&f.message),
+                ]);
             }
             writeln!(out, "{table}")?;
         }
@@ -64,7 +86,11 @@ impl Emitter for TableEmitter {
             .iter()
             .filter_map(|sev| s.failed_by_severity.get(sev).map(|n| format!("{n} {sev}")))
             .collect();
-        let detail = if by_severity.is_empty() { String::new() } else { format!(" ({})", by_severity.join(", ")) };
+        let detail = if by_severity.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", by_severity.join(", "))
+        };
         writeln!(
             out,
             "\n{} failed{detail}, {} passed, {} errors, {} skipped, 0 waived — {} rules over {} resources in account {}{}",
@@ -75,7 +101,11 @@ impl Emitter for TableEmitter {
             s.rules_evaluated,
             s.resources,
             report.target.account.id,
-            if report.gaps.is_empty() { String::new() } else { format!("; {} collection gaps", report.gaps.len()) },
+            if report.gaps.is_empty() {
+                String::new()
+            } else {
+                format!("; {} collection gaps", report.gaps.len())
+            },
         )?;
         Ok(())
     }

@@ -59,7 +59,11 @@ fn covers_port(permission: &CelMap<'_>, port: &CelInt) -> Result<CelBool, Execut
         .and_then(|v| v.downcast_ref::<CelString>())
         .map(|s| s.inner().to_string())
         .ok_or_else(|| ExecutionError::function_error("covers_port", "the permission has no string `protocol`"))?;
-    let (from, to, port) = (int_field(permission, "from_port")?, int_field(permission, "to_port")?, *port.inner());
+    let (from, to, port) = (
+        int_field(permission, "from_port")?,
+        int_field(permission, "to_port")?,
+        *port.inner(),
+    );
     let protocol_matches = protocol == "tcp" || protocol == "all";
     Ok(CelBool::from(protocol_matches && from <= port && port <= to))
 }

@@ -92,7 +92,14 @@ pub struct Problem {
 
 impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}:{}: {}", self.path.display(), self.line, self.column, self.message)
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.path.display(),
+            self.line,
+            self.column,
+            self.message
+        )
     }
 }
 
@@ -127,7 +134,14 @@ pub fn load(extra: &[PathBuf]) -> Result<RuleSet, LoadErrors> {
 
 /// Loads only the rule files under `dir` (for `audit rules test DIR`).
 pub fn load_dir(dir: &Path) -> Result<RuleSet, LoadErrors> {
-    let files = rule_files(dir).map_err(|e| LoadErrors(vec![problem(dir, 1, 1, format!("cannot read the rules directory: {e}"))]))?;
+    let files = rule_files(dir).map_err(|e| {
+        LoadErrors(vec![problem(
+            dir,
+            1,
+            1,
+            format!("cannot read the rules directory: {e}"),
+        )])
+    })?;
     let mut sources = Vec::new();
     let mut problems = Vec::new();
     for path in files {
@@ -140,7 +154,12 @@ pub fn load_dir(dir: &Path) -> Result<RuleSet, LoadErrors> {
 }
 
 fn problem(path: &Path, line: usize, column: usize, message: String) -> Problem {
-    Problem { path: path.to_owned(), line, column, message }
+    Problem {
+        path: path.to_owned(),
+        line,
+        column,
+        message,
+    }
 }
 
 /// The `.toml` files under `dir`, recursively, sorted.
@@ -168,7 +187,16 @@ fn compile_all(sources: &[(PathBuf, String)], mut problems: Vec<Problem>) -> Res
         match compile(path, text) {
             Ok(rule) => {
                 if let Some(first) = seen.get(&rule.id) {
-                    problems.push(problem(path, 1, 1, format!("rule id `{}` is already defined in {}; ids are unique", rule.id, first.display())));
+                    problems.push(problem(
+                        path,
+                        1,
+                        1,
+                        format!(
+                            "rule id `{}` is already defined in {}; ids are unique",
+                            rule.id,
+                            first.display()
+                        ),
+                    ));
                 } else {
                     seen.insert(rule.id.clone(), path.clone());
                     rules.push(rule);
@@ -197,13 +225,25 @@ pub fn compile(path: &Path, text: &str) -> Result<Rule, Vec<Problem>> {
     let mut problems = Vec::new();
 
     let id = file.id.get_ref().clone();
-    if id.is_empty() || !id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') || id.starts_with('-') || id.ends_with('-') {
-        problems.push(at(file.id.span().start, format!("rule id `{id}` is not kebab-case (lower-case letters, digits and single hyphens)")));
+    if id.is_empty()
+        || !id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        || id.starts_with('-')
+        || id.ends_with('-')
+    {
+        problems.push(at(
+            file.id.span().start,
+            format!("rule id `{id}` is not kebab-case (lower-case letters, digits and single hyphens)"),
+        ));
     }
     if let Some(stem) = path.file_stem().and_then(|s| s.to_str())
         && stem != id
     {
-        problems.push(at(file.id.span().start, format!("rule id `{id}` does not match the file name `{stem}.toml`; one rule per file, named by its id")));
+        problems.push(at(
+            file.id.span().start,
+            format!("rule id `{id}` does not match the file name `{stem}.toml`; one rule per file, named by its id"),
+        ));
     }
 
     let kinds = file.resource.get_ref().to_vec();
@@ -212,10 +252,15 @@ pub fn compile(path: &Path, text: &str) -> Result<Rule, Vec<Problem>> {
     }
     for kind in &kinds {
         if !is_known_kind(kind) {
-            problems.push(at(file.resource.span().start, format!("unknown resource kind `{kind}`; see `audit rules kinds` for the list")));
+            problems.push(at(
+                file.resource.span().start,
+                format!("unknown resource kind `{kind}`; see `audit rules kinds` for the list"),
+            ));
         }
     }
-    let synthetic = kinds.iter().any(|k| crate::snapshot::SYNTHETIC_KINDS.contains(&k.as_str()));
+    let synthetic = kinds
+        .iter()
+        .any(|k| crate::snapshot::SYNTHETIC_KINDS.contains(&k.as_str()));
     let mut needs: Vec<String> = Vec::new();
     for kind in &kinds {
         if !crate::snapshot::SYNTHETIC_KINDS.contains(&kind.as_str()) {
@@ -247,7 +292,10 @@ pub fn compile(path: &Path, text: &str) -> Result<Rule, Vec<Problem>> {
 
     let mut compile_expr = |source: &toml::Spanned<String>, what: &str| -> Option<Expr> {
         match functions::ENV.compile(source.get_ref()) {
-            Ok(program) => Some(Expr { source: source.get_ref().clone(), program }),
+            Ok(program) => Some(Expr {
+                source: source.get_ref().clone(),
+                program,
+            }),
             Err(errors) => {
                 for e in errors.errors {
                     let offset = expression_offset(text, source.span().start, source.get_ref(), e.pos);
@@ -265,10 +313,22 @@ pub fn compile(path: &Path, text: &str) -> Result<Rule, Vec<Problem>> {
         if let Some(kind) = &test.kind
             && !kinds.contains(kind)
         {
-            problems.push(at(0, format!("test `{}` names kind `{kind}`, which the rule does not iterate over", test.name)));
+            problems.push(at(
+                0,
+                format!(
+                    "test `{}` names kind `{kind}`, which the rule does not iterate over",
+                    test.name
+                ),
+            ));
         }
         if synthetic && test.resource.is_some() {
-            problems.push(at(0, format!("test `{}`: a rule over `account` or `region` takes its data from `related`, not `resource`", test.name)));
+            problems.push(at(
+                0,
+                format!(
+                    "test `{}`: a rule over `account` or `region` takes its data from `related`, not `resource`",
+                    test.name
+                ),
+            ));
         }
         if !synthetic && test.resource.is_none() {
             problems.push(at(0, format!("test `{}` has no `resource`", test.name)));

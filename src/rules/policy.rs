@@ -97,7 +97,9 @@ fn principals(v: Option<&Value>) -> Vec<String> {
 }
 
 fn conditions(v: Option<&Value>) -> Vec<Condition> {
-    let Some(Value::Object(operators)) = v else { return Vec::new() };
+    let Some(Value::Object(operators)) = v else {
+        return Vec::new();
+    };
     operators
         .iter()
         .flat_map(|(operator, keys)| {
@@ -114,7 +116,10 @@ fn conditions(v: Option<&Value>) -> Vec<Condition> {
 /// Whether an IAM action pattern (with `*` and `?` wildcards, case-insensitive)
 /// matches `action`, e.g. `secretsmanager:Get*` matches `secretsmanager:GetSecretValue`.
 pub fn action_matches(pattern: &str, action: &str) -> bool {
-    wildcard_match(pattern.to_ascii_lowercase().as_bytes(), action.to_ascii_lowercase().as_bytes())
+    wildcard_match(
+        pattern.to_ascii_lowercase().as_bytes(),
+        action.to_ascii_lowercase().as_bytes(),
+    )
 }
 
 /// Glob matching with `*` (any run) and `?` (one character).
@@ -163,8 +168,18 @@ mod tests {
             "Action": "s3:*", "Resource": ["arn:aws:s3:::b/*"], "Condition": {"Bool": {"aws:SecureTransport": false}}}});
         let s = &normalise(&doc)[0];
         assert_eq!(s.actions, ["s3:*"]);
-        assert_eq!(s.principals, ["AWS:arn:aws:iam::1:root", "Service:cloudfront.amazonaws.com"]);
-        assert_eq!(s.conditions, [Condition { operator: "Bool".into(), key: "aws:securetransport".into(), values: vec!["false".into()] }]);
+        assert_eq!(
+            s.principals,
+            ["AWS:arn:aws:iam::1:root", "Service:cloudfront.amazonaws.com"]
+        );
+        assert_eq!(
+            s.conditions,
+            [Condition {
+                operator: "Bool".into(),
+                key: "aws:securetransport".into(),
+                values: vec!["false".into()]
+            }]
+        );
     }
 
     #[test]
@@ -184,8 +199,14 @@ mod tests {
     fn wildcards_match_actions_case_insensitively() {
         assert!(action_matches("secretsmanager:Get*", "secretsmanager:GetSecretValue"));
         assert!(action_matches("*", "secretsmanager:GetSecretValue"));
-        assert!(action_matches("SecretsManager:getsecretvalue", "secretsmanager:GetSecretValue"));
-        assert!(action_matches("secretsmanager:Get?ecretValue", "secretsmanager:GetSecretValue"));
+        assert!(action_matches(
+            "SecretsManager:getsecretvalue",
+            "secretsmanager:GetSecretValue"
+        ));
+        assert!(action_matches(
+            "secretsmanager:Get?ecretValue",
+            "secretsmanager:GetSecretValue"
+        ));
         assert!(!action_matches("secretsmanager:List*", "secretsmanager:GetSecretValue"));
         assert!(!action_matches("s3:*", "secretsmanager:GetSecretValue"));
     }

@@ -26,12 +26,43 @@ static ASSIGNMENT: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Words in a variable name that mark it as holding a secret.
 const SECRET_WORDS: &[&str] = &[
-    "PASSWORD", "PASSWD", "PWD", "PASS", "SECRET", "TOKEN", "APIKEY", "CREDENTIAL", "CREDENTIALS", "PRIVATE",
-    "AUTH", "SIGNING", "SALT", "DSN",
+    "PASSWORD",
+    "PASSWD",
+    "PWD",
+    "PASS",
+    "SECRET",
+    "TOKEN",
+    "APIKEY",
+    "CREDENTIAL",
+    "CREDENTIALS",
+    "PRIVATE",
+    "AUTH",
+    "SIGNING",
+    "SALT",
+    "DSN",
 ];
 
 /// Name words that look secret but are not (`TOKEN_URL`, `KEY_ID`).
-const HARMLESS_LAST_WORDS: &[&str] = &["URL", "URI", "ENDPOINT", "ID", "ARN", "NAME", "PATH", "FILE", "HOST", "PORT", "REGION", "TTL", "EXPIRY", "LENGTH", "ALGORITHM", "HEADER", "TYPE", "PREFIX"];
+const HARMLESS_LAST_WORDS: &[&str] = &[
+    "URL",
+    "URI",
+    "ENDPOINT",
+    "ID",
+    "ARN",
+    "NAME",
+    "PATH",
+    "FILE",
+    "HOST",
+    "PORT",
+    "REGION",
+    "TTL",
+    "EXPIRY",
+    "LENGTH",
+    "ALGORITHM",
+    "HEADER",
+    "TYPE",
+    "PREFIX",
+];
 
 /// Whether the variable `name` with `value` holds a secret in plain text.
 pub fn looks_like_secret(name: &str, value: &str) -> bool {
@@ -50,13 +81,19 @@ pub fn looks_like_secret(name: &str, value: &str) -> bool {
 
 /// Whether `value` matches a known credential format.
 pub fn has_secret_format(value: &str) -> bool {
-    AWS_ACCESS_KEY.is_match(value) || PRIVATE_KEY.is_match(value) || JWT.is_match(value) || URL_WITH_PASSWORD.is_match(value)
+    AWS_ACCESS_KEY.is_match(value)
+        || PRIVATE_KEY.is_match(value)
+        || JWT.is_match(value)
+        || URL_WITH_PASSWORD.is_match(value)
 }
 
 /// Whether the name of a variable says it holds a secret.
 pub fn name_says_secret(name: &str) -> bool {
     let upper = name.to_ascii_uppercase();
-    let words: Vec<&str> = upper.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let words: Vec<&str> = upper
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
     let Some(last) = words.last() else { return false };
     if HARMLESS_LAST_WORDS.contains(last) {
         return false;
@@ -72,12 +109,17 @@ fn is_reference_or_placeholder(value: &str) -> bool {
         || lower.starts_with("secretsmanager:")
         || lower.starts_with('$')
         || lower.starts_with('<') && lower.ends_with('>')
-        || matches!(lower.as_str(), "changeme" | "change-me" | "todo" | "none" | "null" | "placeholder" | "xxx" | "redacted" | "***")
+        || matches!(
+            lower.as_str(),
+            "changeme" | "change-me" | "todo" | "none" | "null" | "placeholder" | "xxx" | "redacted" | "***"
+        )
 }
 
 fn is_boolean_or_number(value: &str) -> bool {
-    matches!(value.to_ascii_lowercase().as_str(), "true" | "false" | "yes" | "no" | "on" | "off")
-        || value.parse::<f64>().is_ok()
+    matches!(
+        value.to_ascii_lowercase().as_str(),
+        "true" | "false" | "yes" | "no" | "on" | "off"
+    ) || value.parse::<f64>().is_ok()
 }
 
 /// Long, random-looking values: at least 24 characters from the base64 or hex
@@ -135,7 +177,12 @@ pub fn scan_text(text: &str) -> Vec<String> {
             }
         }
         if !hit {
-            for (label, re) in [("AWS access key", &*AWS_ACCESS_KEY), ("private key", &*PRIVATE_KEY), ("JWT", &*JWT), ("URL with password", &*URL_WITH_PASSWORD)] {
+            for (label, re) in [
+                ("AWS access key", &*AWS_ACCESS_KEY),
+                ("private key", &*PRIVATE_KEY),
+                ("JWT", &*JWT),
+                ("URL with password", &*URL_WITH_PASSWORD),
+            ] {
                 if let Some(m) = re.find(line) {
                     found.push(format!("line {number}: {label} {}", mask(m.as_str())));
                 }
@@ -159,7 +206,10 @@ mod tests {
 
     #[test]
     fn references_placeholders_and_harmless_names_are_not() {
-        assert!(!looks_like_secret("DB_PASSWORD", "arn:aws:secretsmanager:us-east-1:1:secret:db"));
+        assert!(!looks_like_secret(
+            "DB_PASSWORD",
+            "arn:aws:secretsmanager:us-east-1:1:secret:db"
+        ));
         assert!(!looks_like_secret("DB_PASSWORD", ""));
         assert!(!looks_like_secret("JWT_SECRET", "${JWT_SECRET}"));
         assert!(!looks_like_secret("TOKEN_URL", "https://auth.example.com/token"));
@@ -172,7 +222,10 @@ mod tests {
     #[test]
     fn credential_formats_are_secrets_whatever_the_name() {
         assert!(looks_like_secret("X", "AKIAIOSFODNN7EXAMPLE"));
-        assert!(looks_like_secret("DATABASE_URL", "postgres://app:s3cr3t@db.internal:5432/app"));
+        assert!(looks_like_secret(
+            "DATABASE_URL",
+            "postgres://app:s3cr3t@db.internal:5432/app"
+        ));
         assert!(!looks_like_secret("DATABASE_URL", "postgres://db.internal:5432/app"));
         assert!(looks_like_secret("SOMETHING", "Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZg"));
     }
@@ -187,7 +240,13 @@ mod tests {
     fn user_data_scan_reports_lines_masked() {
         let text = "#!/bin/bash\nexport DB_PASSWORD=SuperSecretPass123\necho hello\naws configure set aws_access_key_id AKIAIOSFODNN7EXAMPLE\n";
         let found = scan_text(text);
-        assert_eq!(found, vec!["line 2: DB_PASSWORD=Sup… (18 chars)", "line 4: AWS access key AKI… (20 chars)"]);
+        assert_eq!(
+            found,
+            vec![
+                "line 2: DB_PASSWORD=Sup… (18 chars)",
+                "line 4: AWS access key AKI… (20 chars)"
+            ]
+        );
         assert!(found.iter().all(|f| !f.contains("SuperSecretPass123")));
     }
 }

@@ -29,7 +29,9 @@ pub struct CaseResult {
 fn with_defaults(table: &toml::Table, id: &str) -> toml::Value {
     let mut table = table.clone();
     table.entry("id").or_insert_with(|| toml::Value::String(id.into()));
-    table.entry("region").or_insert_with(|| toml::Value::String(TEST_REGION.into()));
+    table
+        .entry("region")
+        .or_insert_with(|| toml::Value::String(TEST_REGION.into()));
     toml::Value::Table(table)
 }
 
@@ -42,17 +44,29 @@ fn push(resources: &mut Resources, kind: &str, value: toml::Value) -> Result<(),
 
 /// Builds the snapshot of one test case.
 fn snapshot_of(rule: &Rule, case: &TestCase) -> Result<(Snapshot, String), String> {
-    let kind = case.kind.clone().or_else(|| rule.kinds.first().cloned()).unwrap_or_default();
+    let kind = case
+        .kind
+        .clone()
+        .or_else(|| rule.kinds.first().cloned())
+        .unwrap_or_default();
     let mut resources = Resources::default();
     for (related_kind, list) in &case.related {
         for (i, table) in list.iter().enumerate() {
-            push(&mut resources, related_kind, with_defaults(table, &format!("related-{i}")))?;
+            push(
+                &mut resources,
+                related_kind,
+                with_defaults(table, &format!("related-{i}")),
+            )?;
         }
     }
     let id = match &case.resource {
         Some(table) => {
             let value = with_defaults(table, "test");
-            let id = value.get("id").and_then(toml::Value::as_str).unwrap_or("test").to_string();
+            let id = value
+                .get("id")
+                .and_then(toml::Value::as_str)
+                .unwrap_or("test")
+                .to_string();
             push(&mut resources, &kind, value)?;
             id
         }
@@ -62,17 +76,29 @@ fn snapshot_of(rule: &Rule, case: &TestCase) -> Result<(Snapshot, String), Strin
     let gaps = case
         .gaps
         .iter()
-        .map(|g| Gap::deserialize(toml::Value::Table(g.clone())).map_err(|e| format!("a gap does not fit the model: {}", e.message())))
+        .map(|g| {
+            Gap::deserialize(toml::Value::Table(g.clone()))
+                .map_err(|e| format!("a gap does not fit the model: {}", e.message()))
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let collected_at = case.collected_at.as_deref().unwrap_or(TEST_COLLECTED_AT);
-    let collected_at: DateTime<Utc> = collected_at.parse().map_err(|e| format!("`collected_at` is not RFC 3339: {e}"))?;
+    let collected_at: DateTime<Utc> = collected_at
+        .parse()
+        .map_err(|e| format!("`collected_at` is not RFC 3339: {e}"))?;
     let snapshot = Snapshot {
         format: snapshot::FORMAT.into(),
         version: snapshot::VERSION,
-        account: Account { id: TEST_ACCOUNT.into(), partition: "aws".into(), alias: None },
+        account: Account {
+            id: TEST_ACCOUNT.into(),
+            partition: "aws".into(),
+            alias: None,
+        },
         collected_at,
         regions: vec![TEST_REGION.into()],
-        source: Source { kind: "test".into(), ..Source::default() },
+        source: Source {
+            kind: "test".into(),
+            ..Source::default()
+        },
         resources,
         gaps,
     };
@@ -81,21 +107,35 @@ fn snapshot_of(rule: &Rule, case: &TestCase) -> Result<(Snapshot, String), Strin
 
 /// Runs one case.
 pub fn run_case(rule: &Rule, case: &TestCase) -> CaseResult {
-    let result = |passed: bool, detail: String| CaseResult { rule_id: rule.id.clone(), name: case.name.clone(), passed, detail };
+    let result = |passed: bool, detail: String| CaseResult {
+        rule_id: rule.id.clone(),
+        name: case.name.clone(),
+        passed,
+        detail,
+    };
     let (snapshot, id) = match snapshot_of(rule, case) {
         Ok(s) => s,
         Err(e) => return result(false, e),
     };
-    let kind = case.kind.clone().or_else(|| rule.kinds.first().cloned()).unwrap_or_default();
+    let kind = case
+        .kind
+        .clone()
+        .or_else(|| rule.kinds.first().cloned())
+        .unwrap_or_default();
     let prepared = crate::prepare::prepare(&snapshot);
     let Some(item) = prepared.of_kind(&kind).iter().find(|i| i.id == id) else {
         return result(false, format!("the example {kind} `{id}` is missing after preparation"));
     };
-    let params = rule.params_value(match serde_json::to_value(&case.params) {
-        Ok(serde_json::Value::Object(map)) => Some(map),
-        _ => None,
-    }.as_ref());
-    let account = crate::rules::value::json_to_val(&serde_json::json!({"id": TEST_ACCOUNT, "partition": "aws", "regions": [TEST_REGION]}));
+    let params = rule.params_value(
+        match serde_json::to_value(&case.params) {
+            Ok(serde_json::Value::Object(map)) => Some(map),
+            _ => None,
+        }
+        .as_ref(),
+    );
+    let account = crate::rules::value::json_to_val(
+        &serde_json::json!({"id": TEST_ACCOUNT, "partition": "aws", "regions": [TEST_REGION]}),
+    );
     let finding = evaluate_item(rule, item, params.as_ref(), account.as_ref(), &prepared.gaps);
     let (status, evidence, message) = match &finding {
         None => (None, Vec::new(), "out of scope".to_string()),
@@ -130,7 +170,9 @@ pub fn run_rule(rule: &Rule) -> Vec<CaseResult> {
                 rule_id: rule.id.clone(),
                 name: format!("has a {word} example"),
                 passed: false,
-                detail: format!("every rule needs at least one {word} example (`[[test]]` with `expect = \"{value}\"`)"),
+                detail: format!(
+                    "every rule needs at least one {word} example (`[[test]]` with `expect = \"{value}\"`)"
+                ),
             });
         }
     }

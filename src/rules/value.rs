@@ -41,11 +41,8 @@ pub fn cel_to_json(value: &cel::Value) -> Value {
         cel::Value::String(s) => Value::String(s.to_string()),
         cel::Value::List(items) => Value::Array(items.iter().map(cel_to_json).collect()),
         cel::Value::Map(map) => {
-            let mut entries: Vec<(String, Value)> = map
-                .map
-                .iter()
-                .map(|(k, v)| (key_string(k), cel_to_json(v)))
-                .collect();
+            let mut entries: Vec<(String, Value)> =
+                map.map.iter().map(|(k, v)| (key_string(k), cel_to_json(v))).collect();
             entries.sort_by(|a, b| a.0.cmp(&b.0));
             Value::Object(entries.into_iter().collect())
         }

@@ -142,17 +142,31 @@ pub trait Resource {
 macro_rules! impl_resource {
     ($ty:ty) => {
         impl $crate::snapshot::Resource for $ty {
-            fn id(&self) -> &str { &self.id }
-            fn arn(&self) -> &str { &self.arn }
-            fn region(&self) -> &str { &self.region }
+            fn id(&self) -> &str {
+                &self.id
+            }
+            fn arn(&self) -> &str {
+                &self.arn
+            }
+            fn region(&self) -> &str {
+                &self.region
+            }
         }
     };
     ($ty:ty, name) => {
         impl $crate::snapshot::Resource for $ty {
-            fn id(&self) -> &str { &self.id }
-            fn arn(&self) -> &str { &self.arn }
-            fn region(&self) -> &str { &self.region }
-            fn name(&self) -> &str { &self.name }
+            fn id(&self) -> &str {
+                &self.id
+            }
+            fn arn(&self) -> &str {
+                &self.arn
+            }
+            fn region(&self) -> &str {
+                &self.region
+            }
+            fn name(&self) -> &str {
+                &self.name
+            }
         }
     };
 }

@@ -1,0 +1,93 @@
+//! The built-in catalogue: every rule loads, documents itself, and passes its
+//! own passing and failing examples.
+
+use posture_audit::rules::{self, testing};
+use std::path::Path;
+
+#[test]
+fn every_builtin_rule_passes_its_inline_examples() {
+    let set = rules::load(&[]).expect("the built-in rules load");
+    let failures: Vec<String> = set
+        .rules
+        .iter()
+        .flat_map(testing::run_rule)
+        .filter(|r| !r.passed)
+        .map(|r| format!("{} / {}: {}", r.rule_id, r.name, r.detail))
+        .collect();
+    assert!(failures.is_empty(), "failing rule examples:\n{}", failures.join("\n"));
+}
+
+#[test]
+fn the_catalogue_has_the_74_first_wave_rules_fully_documented() {
+    let set = rules::load(&[]).expect("the built-in rules load");
+    assert_eq!(set.rules.len(), 74);
+    for rule in &set.rules {
+        assert!(
+            !rule.rationale.is_empty() && !rule.remediation.is_empty(),
+            "{} lacks documentation",
+            rule.id
+        );
+        assert!(!rule.source.is_empty(), "{} names no seed document", rule.id);
+        assert!(!rule.references.is_empty(), "{} has no reference", rule.id);
+        assert!(
+            rule.tests.iter().any(|t| t.expect == rules::spec::Expect::Pass),
+            "{} has no passing example",
+            rule.id
+        );
+        assert!(
+            rule.tests.iter().any(|t| t.expect == rules::spec::Expect::Fail),
+            "{} has no failing example",
+            rule.id
+        );
+        let file = rule.path.file_stem().and_then(|s| s.to_str());
+        assert_eq!(file, Some(rule.id.as_str()));
+    }
+}
+
+#[test]
+fn a_wrong_expectation_is_reported_as_a_failing_example() {
+    let text = r#"
+id = "demo-rule"
+title = "Demo"
+severity = "low"
+resource = "ec2.address"
+rationale = "r"
+remediation = "r"
+[check]
+assert = "resource.attached"
+[[test]]
+name = "claims an idle address passes"
+expect = "pass"
+resource = { public_ip = "198.51.100.1" }
+[[test]]
+name = "attached passes"
+expect = "pass"
+resource = { instance_id = "i-1" }
+"#;
+    let rule = rules::compile(Path::new("demo-rule.toml"), text).expect("compiles");
+    let results = testing::run_rule(&rule);
+    let failed: Vec<&str> = results.iter().filter(|r| !r.passed).map(|r| r.name.as_str()).collect();
+    assert_eq!(failed, vec!["claims an idle address passes", "has a failing example"]);
+}
+
+#[test]
+fn a_gap_turns_a_would_be_pass_into_an_error() {
+    let text = r#"
+id = "demo-gap"
+title = "Demo"
+severity = "low"
+resource = "ec2.address"
+rationale = "r"
+remediation = "r"
+[check]
+assert = "resource.attached"
+[[test]]
+name = "attached, but the region's addresses were throttled"
+expect = "error"
+resource = { instance_id = "i-1" }
+gaps = [{ service = "ec2", region = "us-east-1", operation = "DescribeAddresses", code = "Throttling" }]
+"#;
+    let rule = rules::compile(Path::new("demo-gap.toml"), text).expect("compiles");
+    let result = testing::run_case(&rule, &rule.tests[0]);
+    assert!(result.passed, "{}", result.detail);
+}

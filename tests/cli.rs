@@ -1,0 +1,343 @@
+//! The `audit` binary end to end: exit codes, formats, bad input.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const EXAMPLE: &str = "fixtures/example-account.json";
+
+/// Secret values present in the example snapshot; no output may contain them.
+const SECRETS: &[&str] = &[
+    "Mecove-Prod-2026!",
+    "q9XbT2vL8mR4wZ6yK1nP5sD3fH7jC0aE",
+    "Adm1n-Pa55-2026",
+    "mecove-verify-2f8a91c3",
+];
+
+fn audit(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_audit"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the audit binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn temp_file(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write a temporary file");
+    path
+}
+
+#[test]
+fn table_report_on_the_example_fails_the_gate() {
+    let o = audit(&["scan", "--snapshot", EXAMPLE]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    insta::assert_snapshot!("example_table", stdout(&o));
+}
+
+#[test]
+fn json_report_on_the_example() {
+    let o = audit(&["scan", "--snapshot", EXAMPLE, "--format", "json", "--fail-on", "none"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).expect("valid JSON");
+    assert_eq!(report["format"], "posture-audit/report");
+    assert_eq!(report["summary"]["errors"], 1);
+    insta::assert_snapshot!("example_json", stdout(&o));
+}
+
+#[test]
+fn sarif_report_on_the_example() {
+    let o = audit(&["scan", "--snapshot", EXAMPLE, "--format", "sarif", "--fail-on", "none"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    insta::assert_snapshot!("example_sarif", stdout(&o));
+}
+
+#[test]
+fn no_output_format_prints_a_secret_in_full() {
+    for format in ["table", "json", "sarif"] {
+        let o = audit(&["scan", "--snapshot", EXAMPLE, "--format", format]);
+        let out = stdout(&o);
+        assert!(
+            out.contains("INTERNAL_SERVICE_SECRET"),
+            "{format}: the variable name is reported"
+        );
+        for secret in SECRETS {
+            assert!(!out.contains(secret), "{format} output contains the secret {secret}");
+        }
+    }
+}
+
+#[test]
+fn fail_on_sets_the_threshold_of_the_gate() {
+    let cases = [
+        (vec!["--fail-on", "none"], 0),
+        (vec!["--fail-on", "critical"], 1),
+        // The only failing finding of this rule is low.
+        (vec!["--only", "ec2-eip-attached", "--fail-on", "medium"], 0),
+        (vec!["--only", "ec2-eip-attached", "--fail-on", "low"], 1),
+        // Info findings never fail the gate.
+        (vec!["--only", "manual-backup-restore-tested"], 0),
+        (vec!["--min-severity", "critical", "--fail-on", "high"], 1),
+        (
+            vec![
+                "--skip",
+                "ecs-no-secrets-in-environment,rds-no-public-access",
+                "--min-severity",
+                "critical",
+            ],
+            0,
+        ),
+    ];
+    for (flags, expected) in cases {
+        let mut args = vec!["scan", "--snapshot", EXAMPLE, "--format", "json"];
+        args.extend(flags.iter().copied());
+        let o = audit(&args);
+        assert_eq!(o.status.code(), Some(expected), "{flags:?}: {}", stderr(&o));
+    }
+}
+
+#[test]
+fn output_file_is_written_and_stdout_stays_empty() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("audit.sarif");
+    let o = audit(&[
+        "scan",
+        "--snapshot",
+        EXAMPLE,
+        "--format",
+        "sarif",
+        "-o",
+        out.to_str().expect("utf-8 path"),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(o.stdout.is_empty());
+    let sarif: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).expect("written")).expect("JSON");
+    assert_eq!(sarif["version"], "2.1.0");
+}
+
+#[test]
+fn malformed_snapshot_names_file_line_and_column() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = temp_file(
+        dir.path(),
+        "broken.json",
+        "{\n  \"format\": \"posture-audit/snapshot\",\n  \"version\": 1,\n  \"account\": {\"id\": \"1\"}\n  \"regions\": []\n}\n",
+    );
+    let o = audit(&["scan", "--snapshot", path.to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("broken.json:5:3"), "{err}");
+    assert!(o.stdout.is_empty(), "no partial report");
+}
+
+#[test]
+fn snapshot_with_a_wrong_field_type_names_its_position() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(EXAMPLE))
+        .expect("example")
+        .replacen(
+            "\"backup_retention_days\": 7",
+            "\"backup_retention_days\": \"seven\"",
+            1,
+        );
+    let path = temp_file(dir.path(), "typed.json", &text);
+    let o = audit(&["scan", "--snapshot", path.to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    let line = text.lines().position(|l| l.contains("\"seven\"")).expect("edited line") + 1;
+    assert!(err.contains(&format!("typed.json:{line}:")), "{err}");
+    assert!(err.contains("invalid type"), "{err}");
+}
+
+#[test]
+fn unknown_snapshot_version_is_refused_with_its_position() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = temp_file(
+        dir.path(),
+        "v9.json",
+        "{\n  \"format\": \"posture-audit/snapshot\",\n  \"version\": 9,\n  \"account\": {\"id\": \"1\"},\n  \"collected_at\": \"2026-01-01T00:00:00Z\"\n}\n",
+    );
+    let o = audit(&["scan", "--snapshot", path.to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("v9.json:3:3"), "{err}");
+    assert!(err.contains("version 9 is not supported"), "{err}");
+}
+
+#[test]
+fn missing_snapshot_file_is_an_input_error() {
+    let o = audit(&["scan", "--snapshot", "no/such/file.json"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no/such/file.json"));
+}
+
+#[test]
+fn bad_rule_files_are_all_reported_with_positions() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    temp_file(
+        dir.path(),
+        "broken-toml.toml",
+        "id = \"broken-toml\"\ntitle = \"x\"\nseverity = \"high\"\nresource = [\n",
+    );
+    temp_file(
+        dir.path(),
+        "bad-cel.toml",
+        "id = \"bad-cel\"\ntitle = \"x\"\nseverity = \"high\"\nresource = \"ec2.address\"\nrationale = \"r\"\nremediation = \"r\"\n\n[check]\nassert = \"resource.attached &&\"\n",
+    );
+    temp_file(
+        dir.path(),
+        "bad-severity.toml",
+        "id = \"bad-severity\"\ntitle = \"x\"\nseverity = \"urgent\"\nresource = \"ec2.address\"\nrationale = \"r\"\nremediation = \"r\"\n[check]\nassert = \"true\"\n",
+    );
+    let o = audit(&[
+        "scan",
+        "--snapshot",
+        EXAMPLE,
+        "--rules",
+        dir.path().to_str().expect("utf-8"),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("broken-toml.toml:4:13: unclosed array"), "{err}");
+    assert!(
+        err.contains("bad-cel.toml:9:32: invalid CEL in `check.assert`"),
+        "{err}"
+    );
+    assert!(err.contains("invalid CEL"), "{err}");
+    assert!(err.contains("bad-severity.toml:3:12"), "{err}");
+    assert!(o.stdout.is_empty());
+}
+
+#[test]
+fn unknown_flag_values_are_usage_errors() {
+    for args in [
+        vec!["scan", "--snapshot", EXAMPLE, "--format", "xml"],
+        vec!["scan", "--snapshot", EXAMPLE, "--fail-on", "severe"],
+        vec!["scan", "--snapshot", EXAMPLE, "--min-severity", "urgent"],
+        vec!["scan", "--snapshot", EXAMPLE, "--only", "no-such-rule"],
+        vec!["scan"],
+    ] {
+        let o = audit(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(!stderr(&o).is_empty());
+        assert!(o.stdout.is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn a_user_rule_directory_extends_the_catalogue() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    temp_file(
+        dir.path(),
+        "ec2-instance-has-name.toml",
+        r#"id = "ec2-instance-has-name"
+title = "Instances have a Name tag"
+severity = "low"
+resource = "ec2.instance"
+rationale = "Unnamed instances are hard to attribute."
+remediation = "aws ec2 create-tags --resources i-0123 --tags Key=Name,Value=api"
+[check]
+assert = "resource.name != ''"
+[[test]]
+name = "unnamed"
+expect = "fail"
+resource = { }
+[[test]]
+name = "named"
+expect = "pass"
+resource = { name = "api" }
+"#,
+    );
+    let d = dir.path().to_str().expect("utf-8");
+    let o = audit(&["rules", "test", d]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).contains("1 rules: 2 passed, 0 failed"));
+    let o = audit(&[
+        "scan",
+        "--snapshot",
+        EXAMPLE,
+        "--rules",
+        d,
+        "--only",
+        "ec2-instance-has-name",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(report["summary"]["passed"], 2);
+}
+
+#[test]
+fn rules_test_exits_1_when_an_example_fails() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    temp_file(
+        dir.path(),
+        "ec2-wrong.toml",
+        "id = \"ec2-wrong\"\ntitle = \"x\"\nseverity = \"low\"\nresource = \"ec2.address\"\nrationale = \"r\"\nremediation = \"r\"\n[check]\nassert = \"resource.attached\"\n[[test]]\nname = \"idle passes?\"\nexpect = \"pass\"\nresource = { }\n",
+    );
+    let o = audit(&["rules", "test", dir.path().to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(
+        out.contains("FAIL ec2-wrong / idle passes?: expected pass, got fail"),
+        "{out}"
+    );
+    assert!(out.contains("has a failing example"), "{out}");
+}
+
+#[test]
+fn rules_list_and_show_document_the_catalogue() {
+    let o = audit(&["rules", "list"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("74 rules"));
+    let o = audit(&["rules", "show", "rds-backup-retention"]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    for expected in [
+        "rds-backup-retention  [high]",
+        "fsbp RDS.11",
+        "min_days = 7",
+        "aws rds modify-db-instance",
+        "assert:",
+    ] {
+        assert!(out.contains(expected), "missing {expected:?} in\n{out}");
+    }
+    let o = audit(&["rules", "show", "no-such-rule"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn the_shipped_json_schemas_are_current() {
+    for (which, file) in [
+        ("snapshot", "docs/snapshot.schema.json"),
+        ("report", "docs/report.schema.json"),
+    ] {
+        let o = audit(&["schema", which]);
+        assert_eq!(o.status.code(), Some(0));
+        let shipped = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(file)).unwrap_or_default();
+        assert!(
+            shipped == stdout(&o),
+            "{file} is out of date: regenerate it with `cargo run -- schema {which} > {file}`"
+        );
+    }
+}
+
+#[test]
+fn help_explains_flags_with_examples_and_exit_codes() {
+    let o = audit(&["scan", "--help"]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    for expected in ["--fail-on", "Example: --fail-on high", "Exit codes:", "--format"] {
+        assert!(out.contains(expected), "missing {expected:?}");
+    }
+}
