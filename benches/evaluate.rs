@@ -1,1 +1,77 @@
-fn main() {}
+//! Evaluates the full catalogue over synthetic snapshots of 10k and 100k
+//! resources and prints, for each: the time to parse the snapshot, to prepare
+//! it (joins, derived fields, CEL conversion) and to evaluate it, the
+//! evaluation rate, the ratio to the parse time, and peak memory.
+//!
+//! Run: `cargo bench --no-default-features --bench evaluate` (add sizes as
+//! arguments, e.g. `-- 1000 50000`). Medians of 5 runs; the machine is shared,
+//! so compare ratios rather than absolute times.
+
+#[path = "support/synthetic.rs"]
+mod synthetic;
+
+use posture_audit::engine::{self, Options};
+use posture_audit::{prepare, rules, snapshot};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+const RUNS: usize = 5;
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+fn peak_rss_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+fn main() {
+    let sizes: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
+    let sizes = if sizes.is_empty() { vec![10_000, 100_000] } else { sizes };
+    let rules = rules::load(&[]).expect("the built-in rules load");
+    println!(
+        "{:>8} {:>6} {:>10} {:>10} {:>10} {:>12} {:>10} {:>10} {:>9}",
+        "resources", "MB", "parse", "prepare", "evaluate", "evals/s", "eval/parse", "total/parse", "peak RSS"
+    );
+    for n in sizes {
+        let text = synthetic::snapshot_text(n);
+        let path = Path::new("synthetic.json");
+        let (mut parse, mut prep, mut eval) = (Vec::new(), Vec::new(), Vec::new());
+        let mut evaluations = 0usize;
+        let mut resources = 0usize;
+        for _ in 0..RUNS {
+            let t = Instant::now();
+            let snap = snapshot::parse(&text, path).expect("the synthetic snapshot is valid");
+            parse.push(t.elapsed());
+            let t = Instant::now();
+            let prepared = prepare::prepare(&snap);
+            prep.push(t.elapsed());
+            let t = Instant::now();
+            let report = engine::evaluate(&rules, &prepared, &Options::default());
+            eval.push(t.elapsed());
+            resources = report.summary.resources;
+            evaluations = report.summary.passed + report.summary.failed + report.summary.errors;
+            std::hint::black_box(report);
+        }
+        let (parse, prep, eval) = (median(parse), median(prep), median(eval));
+        println!(
+            "{:>8} {:>6.1} {:>9.1}ms {:>9.1}ms {:>9.1}ms {:>12.0} {:>10.2} {:>11.2} {:>7.0}MiB",
+            resources,
+            text.len() as f64 / 1e6,
+            parse.as_secs_f64() * 1e3,
+            prep.as_secs_f64() * 1e3,
+            eval.as_secs_f64() * 1e3,
+            evaluations as f64 / eval.as_secs_f64(),
+            eval.as_secs_f64() / parse.as_secs_f64(),
+            (prep + eval).as_secs_f64() / parse.as_secs_f64(),
+            peak_rss_mib(),
+        );
+    }
+}

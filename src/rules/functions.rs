@@ -13,7 +13,8 @@
 //! | `arn_part(arn, part)` | `partition`, `service`, `region`, `account` or `resource` of an ARN |
 
 use super::{policy, secrets};
-use cel::common::types::{CelBool, CelInt, CelList, CelMap, CelMapKey, CelString};
+use super::shared_map::SharedMap;
+use cel::common::types::{CelBool, CelInt, CelList, CelString};
 use cel::common::value::Val;
 use cel::{Env, ExecutionError};
 use std::sync::{Arc, LazyLock};
@@ -27,7 +28,7 @@ fn build() -> Env {
     // every test that compiles a rule.
     let results = [
         env.add_extension(cel::extensions::strings),
-        cel::add_overload!(env, fn covers_port: (CelMap, CelInt) -> Result<CelBool>, name = "covers_port"),
+        cel::add_overload!(env, fn covers_port: (SharedMap, CelInt) -> Result<CelBool>, name = "covers_port"),
         cel::add_overload!(env, fn is_world_cidr: (CelString) -> CelBool, name = "is_world_cidr"),
         cel::add_overload!(env, fn looks_like_secret: (CelString, CelString) -> CelBool, name = "looks_like_secret"),
         cel::add_overload!(env, fn mask_secret: (CelString) -> CelString, name = "mask_secret"),
@@ -43,18 +44,18 @@ fn build() -> Env {
     env
 }
 
-fn field<'a>(map: &'a CelMap<'_>, key: &'a str) -> Option<&'a (dyn Val + 'a)> {
-    map.inner().get(&CelMapKey::from(key)).map(|v| v.as_ref() as &dyn Val)
+fn field<'a>(map: &'a SharedMap, key: &str) -> Option<&'a (dyn Val + 'static)> {
+    map.get_str(key)
 }
 
-fn int_field(map: &CelMap<'_>, key: &str) -> Result<i64, ExecutionError> {
+fn int_field(map: &SharedMap, key: &str) -> Result<i64, ExecutionError> {
     field(map, key)
         .and_then(|v| v.downcast_ref::<CelInt>())
         .map(|i| *i.inner())
         .ok_or_else(|| ExecutionError::function_error("covers_port", format!("the permission has no integer `{key}`")))
 }
 
-fn covers_port(permission: &CelMap<'_>, port: &CelInt) -> Result<CelBool, ExecutionError> {
+fn covers_port(permission: &SharedMap, port: &CelInt) -> Result<CelBool, ExecutionError> {
     let protocol = field(permission, "protocol")
         .and_then(|v| v.downcast_ref::<CelString>())
         .map(|s| s.inner().to_string())

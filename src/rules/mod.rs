@@ -8,6 +8,7 @@
 pub mod functions;
 pub mod policy;
 pub mod secrets;
+pub mod shared_map;
 pub mod spec;
 pub mod testing;
 pub mod value;

@@ -3,12 +3,13 @@
 //! Integers become CEL `int` (never `uint`), so that rules compare them with
 //! plain literals (`resource.port == 5432`).
 
-use cel::common::types::{CelBool, CelDouble, CelInt, CelList, CelMap, CelMapKey, CelNull, CelString};
+use super::shared_map::SharedMap;
+use cel::common::types::{CelBool, CelDouble, CelInt, CelList, CelNull, CelString};
 use cel::common::value::Val;
 use serde_json::Value;
-use std::collections::HashMap;
 
-/// Converts a JSON value into an owned CEL value.
+/// Converts a JSON value into an owned CEL value; objects become
+/// [`SharedMap`]s.
 pub fn json_to_val(value: &Value) -> Box<dyn Val> {
     match value {
         Value::Null => Box::new(CelNull),
@@ -20,13 +21,7 @@ pub fn json_to_val(value: &Value) -> Box<dyn Val> {
         },
         Value::String(s) => Box::new(CelString::from(s.clone())),
         Value::Array(items) => Box::new(CelList::from(items.iter().map(json_to_val).collect::<Vec<_>>())),
-        Value::Object(map) => {
-            let entries: HashMap<CelMapKey<'static>, Box<dyn Val>> = map
-                .iter()
-                .map(|(k, v)| (CelMapKey::from(k.clone()), json_to_val(v)))
-                .collect();
-            Box::new(CelMap::from(entries))
-        }
+        Value::Object(map) => Box::new(SharedMap::new(map.iter().map(|(k, v)| (k.clone(), json_to_val(v))).collect())),
     }
 }
 
