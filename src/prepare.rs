@@ -7,6 +7,7 @@
 //! public, which security groups an RDS instance uses, which buckets a
 //! CloudFront distribution serves). It never decides pass or fail.
 
+use crate::engine::ResourceRef;
 use crate::rules::policy;
 use crate::rules::value::json_to_val;
 use crate::snapshot::{Account, Gap, Resource, Snapshot, data, edge, identity, monitoring, network};
@@ -15,16 +16,38 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 /// One resource ready for evaluation.
 pub struct Item {
-    pub kind: &'static str,
-    pub id: String,
-    pub arn: String,
-    pub region: String,
-    pub name: String,
+    /// What findings about it name; shared by all of them.
+    pub resource: Arc<ResourceRef>,
     /// The resource with its derived fields, as a CEL value.
     pub value: Box<dyn Val>,
+}
+
+impl Item {
+    fn new(kind: &str, id: &str, arn: &str, region: &str, name: &str, value: Box<dyn Val>) -> Item {
+        let resource = ResourceRef {
+            kind: kind.to_string(),
+            id: id.to_string(),
+            arn: arn.to_string(),
+            region: region.to_string(),
+            name: name.to_string(),
+        };
+        Item {
+            resource: Arc::new(resource),
+            value,
+        }
+    }
+
+    pub fn id(&self) -> &str {
+        &self.resource.id
+    }
+
+    pub fn region(&self) -> &str {
+        &self.resource.region
+    }
 }
 
 /// A snapshot ready for evaluation.
@@ -638,14 +661,14 @@ pub fn prepare(snapshot: &Snapshot) -> Prepared {
     });
     items.insert(
         "account",
-        vec![Item {
-            kind: "account",
-            id: account.id.clone(),
-            arn: format!("arn:{}:iam::{}:root", partition(account), account.id),
-            region: "global".into(),
-            name: account.alias.clone().unwrap_or_default(),
-            value: json_to_val(&account_value),
-        }],
+        vec![Item::new(
+            "account",
+            &account.id,
+            &format!("arn:{}:iam::{}:root", partition(account), account.id),
+            "global",
+            account.alias.as_deref().unwrap_or_default(),
+            json_to_val(&account_value),
+        )],
     );
 
     // Synthetic region resources: one per collected region.
@@ -663,14 +686,7 @@ pub fn prepare(snapshot: &Snapshot) -> Prepared {
                 "guardduty_detectors": r.guardduty_detector.iter().filter(|d| &d.region == region).collect::<Vec<_>>(),
                 "securityhub_enabled": r.securityhub_hub.iter().any(|h| &h.region == region),
             });
-            Item {
-                kind: "region",
-                id: region.clone(),
-                arn: String::new(),
-                region: region.clone(),
-                name: String::new(),
-                value: json_to_val(&value),
-            }
+            Item::new("region", &region, "", &region, "", json_to_val(&value))
         })
         .collect();
     items.insert("region", regions);
@@ -709,14 +725,14 @@ where
         .map(|resource| {
             let mut object = as_object(resource);
             derive(resource, &mut object);
-            Item {
+            Item::new(
                 kind,
-                id: resource.id().to_string(),
-                arn: resource.arn().to_string(),
-                region: resource.region().to_string(),
-                name: resource.name().to_string(),
-                value: json_to_val(&Value::Object(object)),
-            }
+                resource.id(),
+                resource.arn(),
+                resource.region(),
+                resource.name(),
+                json_to_val(&Value::Object(object)),
+            )
         })
         .collect()
 }

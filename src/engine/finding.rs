@@ -6,6 +6,10 @@ use crate::snapshot::{Account, Gap};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Framework controls by framework, shared by every finding of a rule.
+pub type Compliance = Arc<BTreeMap<String, Vec<String>>>;
 
 /// The value of the `format` field of a JSON report.
 pub const REPORT_FORMAT: &str = "posture-audit/report";
@@ -65,16 +69,17 @@ impl ResourceRef {
 /// One rule's outcome on one resource.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Finding {
-    pub rule_id: String,
+    pub rule_id: Arc<str>,
     pub status: Status,
     pub severity: Severity,
-    pub resource: ResourceRef,
+    /// Shared by every finding about the same resource.
+    pub resource: Arc<ResourceRef>,
     /// One sentence naming the resource and what is wrong (or why it errored).
     pub message: String,
     /// What exactly is wrong: ports and CIDRs, variable names (secrets masked).
     pub evidence: Vec<String>,
     /// Framework controls, e.g. `fsbp = ["EC2.13"]`.
-    pub compliance: BTreeMap<String, Vec<String>>,
+    pub compliance: Compliance,
 }
 
 /// Counts by status.

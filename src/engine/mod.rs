@@ -20,6 +20,7 @@ use cel::context::VariableResolver;
 pub use finding::{Finding, Report, ResourceRef, RuleInfo, Status, Summary, Target};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 /// Which rules to run, and parameter overrides.
 #[derive(Debug, Clone, Default)]
@@ -137,19 +138,9 @@ fn gap_message(gaps: &[&Gap]) -> String {
     format!("data incomplete, cannot decide: {}", parts.join("; "))
 }
 
-fn resource_ref(item: &Item) -> ResourceRef {
-    ResourceRef {
-        kind: item.kind.to_string(),
-        id: item.id.clone(),
-        arn: item.arn.clone(),
-        region: item.region.clone(),
-        name: item.name.clone(),
-    }
-}
-
-fn finding(rule: &Rule, status: Status, resource: ResourceRef, message: String, evidence: Vec<String>) -> Finding {
+fn finding(rule: &Rule, status: Status, resource: Arc<ResourceRef>, message: String, evidence: Vec<String>) -> Finding {
     Finding {
-        rule_id: rule.id.clone(),
+        rule_id: rule.shared_id.clone(),
         status,
         severity: rule.severity,
         resource,
@@ -161,14 +152,14 @@ fn finding(rule: &Rule, status: Status, resource: ResourceRef, message: String, 
 
 /// Evaluates one rule on one prepared item, gaps included.
 pub fn evaluate_item(rule: &Rule, item: &Item, params: &dyn Val, account: &dyn Val, gaps: &[Gap]) -> Option<Finding> {
-    let resource = resource_ref(item);
-    let display = format!("{} {}", item.kind, resource.display());
-    let scope = if item.region == "global" {
+    let resource = item.resource.clone();
+    let display = format!("{} {}", resource.kind, resource.display());
+    let scope = if resource.region == "global" {
         String::new()
     } else {
-        format!(" in {}", item.region)
+        format!(" in {}", resource.region)
     };
-    let missing = gaps_for(gaps, rule, &item.region, Some(&item.id));
+    let missing = gaps_for(gaps, rule, item.region(), Some(item.id()));
     match outcome(rule, item.value.as_ref(), params, account) {
         // Out of scope on partial data may be wrong too, but saying nothing
         // about a resource the rule does not apply to is what the user expects;
@@ -259,13 +250,13 @@ pub fn evaluate(rules: &RuleSet, prepared: &Prepared, options: &Options) -> Repo
         }
         for (region, gaps) in regions {
             if !errored.contains(&(rule.id.as_str(), region)) {
-                let resource = ResourceRef {
+                let resource = Arc::new(ResourceRef {
                     kind: "region".into(),
                     id: region.into(),
                     arn: String::new(),
                     region: region.into(),
                     name: String::new(),
-                };
+                });
                 extra.push(finding(
                     rule,
                     Status::Error,
@@ -275,15 +266,15 @@ pub fn evaluate(rules: &RuleSet, prepared: &Prepared, options: &Options) -> Repo
                 ));
             }
         }
-        if !seen_rules.contains(rule.id.as_str()) && !extra.iter().any(|f: &Finding| f.rule_id == rule.id) {
+        if !seen_rules.contains(rule.id.as_str()) && !extra.iter().any(|f: &Finding| *f.rule_id == *rule.id) {
             let kinds = rule.kinds.join(", ");
-            let resource = ResourceRef {
+            let resource = Arc::new(ResourceRef {
                 kind: kinds.clone(),
                 id: String::new(),
                 arn: String::new(),
                 region: String::new(),
                 name: String::new(),
-            };
+            });
             extra.push(finding(
                 rule,
                 Status::Skip,
@@ -352,6 +343,6 @@ pub fn rule_info(rule: &Rule) -> RuleInfo {
         remediation: rule.remediation.clone(),
         references: rule.references.clone(),
         source: rule.source.clone(),
-        compliance: rule.compliance.clone(),
+        compliance: (*rule.compliance).clone(),
     }
 }

@@ -172,7 +172,7 @@ fn result(report: &Report, finding: &Finding, rule_index: i64) -> SarifResult {
     properties.insert("region".to_string(), json!(finding.resource.region));
     properties.insert("evidence".to_string(), json!(finding.evidence));
     SarifResult::builder()
-        .rule_id(finding.rule_id.clone())
+        .rule_id(finding.rule_id.to_string())
         .rule_index(rule_index)
         .level(level(finding.severity))
         .message(text(message))
@@ -193,7 +193,7 @@ pub fn build(report: &Report) -> Sarif {
         .collect();
     let results: Vec<SarifResult> = report
         .with_status(Status::Fail)
-        .map(|f| result(report, f, index.get(f.rule_id.as_str()).copied().unwrap_or(0)))
+        .map(|f| result(report, f, index.get(&*f.rule_id).copied().unwrap_or(0)))
         .collect();
     let mut notifications: Vec<Notification> = report
         .gaps

@@ -12,8 +12,8 @@
 //! | `action_matches(actions, action)` | any IAM action pattern (wildcards) in the list matches `action` |
 //! | `arn_part(arn, part)` | `partition`, `service`, `region`, `account` or `resource` of an ARN |
 
-use super::{policy, secrets};
 use super::shared_map::SharedMap;
+use super::{policy, secrets};
 use cel::common::types::{CelBool, CelInt, CelList, CelString};
 use cel::common::value::Val;
 use cel::{Env, ExecutionError};

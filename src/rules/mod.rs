@@ -26,6 +26,8 @@ pub const EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedd
 /// A compiled rule.
 pub struct Rule {
     pub id: String,
+    /// The id again, shared by the rule's findings.
+    pub shared_id: std::sync::Arc<str>,
     pub title: String,
     pub severity: Severity,
     /// The kinds the rule iterates over.
@@ -36,7 +38,7 @@ pub struct Rule {
     pub rationale: String,
     pub remediation: String,
     pub references: Vec<String>,
-    pub compliance: BTreeMap<String, Vec<String>>,
+    pub compliance: crate::engine::finding::Compliance,
     /// Parameter defaults, as JSON.
     pub params: serde_json::Map<String, serde_json::Value>,
     pub when: Option<Expr>,
@@ -343,6 +345,7 @@ pub fn compile(path: &Path, text: &str) -> Result<Rule, Vec<Problem>> {
         return Err(problems);
     };
     Ok(Rule {
+        shared_id: id.as_str().into(),
         id,
         title: file.title,
         severity: file.severity,
@@ -352,7 +355,7 @@ pub fn compile(path: &Path, text: &str) -> Result<Rule, Vec<Problem>> {
         rationale: file.rationale.trim().to_string(),
         remediation: file.remediation.trim().to_string(),
         references: file.references,
-        compliance: file.compliance,
+        compliance: std::sync::Arc::new(file.compliance),
         params,
         when,
         assert,

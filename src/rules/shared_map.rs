@@ -5,7 +5,7 @@
 //! type that is a deep copy of every key and value, which profiling showed to
 //! be the largest single cost of evaluation. Resource objects are immutable
 //! once prepared, so they are shared instead: entries live behind an `Arc`,
-//! sorted by key for binary search.
+//! sorted for binary search.
 //!
 //! Keys are always strings (resource fields). Like the built-in map, a
 //! missing key is a `NoSuchKey` error, so `has()` and `in` behave as usual.
@@ -18,6 +18,12 @@ use cel::common::types::{CelInt, CelString, MAP_TYPE, Type};
 use cel::common::value::{CowVal, StaticVal, Val};
 use std::sync::Arc;
 
+/// Keys are ordered by length first: most probes then compare two integers
+/// instead of calling `memcmp` (field lookups were 10% of evaluation time).
+fn order(a: &str, b: &str) -> std::cmp::Ordering {
+    a.len().cmp(&b.len()).then_with(|| a.as_bytes().cmp(b.as_bytes()))
+}
+
 /// An immutable string-keyed map, shared on clone.
 #[derive(Debug, Clone)]
 pub struct SharedMap(Arc<Vec<(CelString<'static>, Box<dyn Val>)>>);
@@ -25,15 +31,17 @@ pub struct SharedMap(Arc<Vec<(CelString<'static>, Box<dyn Val>)>>);
 impl SharedMap {
     /// Builds a map from entries in any order; later duplicates are dropped.
     pub fn new(mut entries: Vec<(String, Box<dyn Val>)>) -> SharedMap {
-        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        entries.sort_by(|a, b| order(&a.0, &b.0));
         entries.dedup_by(|a, b| a.0 == b.0);
-        SharedMap(Arc::new(entries.into_iter().map(|(k, v)| (CelString::from(k), v)).collect()))
+        SharedMap(Arc::new(
+            entries.into_iter().map(|(k, v)| (CelString::from(k), v)).collect(),
+        ))
     }
 
     /// The value of `key`, if present.
     pub fn get_str(&self, key: &str) -> Option<&(dyn Val + 'static)> {
         self.0
-            .binary_search_by(|(k, _)| k.inner().cmp(key))
+            .binary_search_by(|(k, _)| order(k.inner(), key))
             .ok()
             .map(|i| self.0[i].1.as_ref())
     }
@@ -41,7 +49,10 @@ impl SharedMap {
     fn find(&self, key: &dyn Val) -> Result<Option<&(dyn Val + 'static)>, ExecutionError> {
         match key.downcast_ref::<CelString>() {
             Some(k) => Ok(self.get_str(k.inner())),
-            None => Err(ExecutionError::UnexpectedType { got: key.get_type().name().to_owned(), want: "string".to_owned() }),
+            None => Err(ExecutionError::UnexpectedType {
+                got: key.get_type().name().to_owned(),
+                want: "string".to_owned(),
+            }),
         }
     }
 }
@@ -81,7 +92,11 @@ impl Val for SharedMap {
         other.downcast_ref::<SharedMap>().is_some_and(|other| {
             Arc::ptr_eq(&self.0, &other.0)
                 || self.0.len() == other.0.len()
-                    && self.0.iter().zip(other.0.iter()).all(|((ka, va), (kb, vb))| ka == kb && va.equals(vb.as_ref()))
+                    && self
+                        .0
+                        .iter()
+                        .zip(other.0.iter())
+                        .all(|((ka, va), (kb, vb))| ka == kb && va.equals(vb.as_ref()))
         })
     }
 
@@ -113,7 +128,10 @@ impl Indexer for SharedMap {
         match self.find(key)? {
             Some(v) => Ok(CowVal::Borrowed(v)),
             None => {
-                let name = key.downcast_ref::<CelString>().map(|k| k.inner().to_string()).unwrap_or_default();
+                let name = key
+                    .downcast_ref::<CelString>()
+                    .map(|k| k.inner().to_string())
+                    .unwrap_or_default();
                 Err(ExecutionError::NoSuchKey(Arc::new(name)))
             }
         }

@@ -123,7 +123,7 @@ pub fn run_case(rule: &Rule, case: &TestCase) -> CaseResult {
         .or_else(|| rule.kinds.first().cloned())
         .unwrap_or_default();
     let prepared = crate::prepare::prepare(&snapshot);
-    let Some(item) = prepared.of_kind(&kind).iter().find(|i| i.id == id) else {
+    let Some(item) = prepared.of_kind(&kind).iter().find(|i| i.id() == id) else {
         return result(false, format!("the example {kind} `{id}` is missing after preparation"));
     };
     let params = rule.params_value(

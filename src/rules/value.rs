@@ -21,7 +21,9 @@ pub fn json_to_val(value: &Value) -> Box<dyn Val> {
         },
         Value::String(s) => Box::new(CelString::from(s.clone())),
         Value::Array(items) => Box::new(CelList::from(items.iter().map(json_to_val).collect::<Vec<_>>())),
-        Value::Object(map) => Box::new(SharedMap::new(map.iter().map(|(k, v)| (k.clone(), json_to_val(v))).collect())),
+        Value::Object(map) => Box::new(SharedMap::new(
+            map.iter().map(|(k, v)| (k.clone(), json_to_val(v))).collect(),
+        )),
     }
 }
 
