@@ -7,6 +7,10 @@
 //! arguments, e.g. `-- 1000 50000`). Medians of 5 runs; the machine is shared,
 //! so compare ratios rather than absolute times.
 
+// The same allocator as the `audit` binary, so the figures are the user's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[path = "support/synthetic.rs"]
 mod synthetic;
 

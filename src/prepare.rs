@@ -9,12 +9,15 @@
 
 use crate::engine::ResourceRef;
 use crate::rules::policy;
+use crate::rules::to_val::{map_of, to_entries};
 use crate::rules::value::json_to_val;
 use crate::snapshot::{Account, Gap, Resource, Snapshot, data, edge, identity, monitoring, network};
 use cel::common::value::Val;
 use chrono::{DateTime, Utc};
+use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
@@ -686,10 +689,16 @@ pub fn prepare(snapshot: &Snapshot) -> Prepared {
                 "guardduty_detectors": r.guardduty_detector.iter().filter(|d| &d.region == region).collect::<Vec<_>>(),
                 "securityhub_enabled": r.securityhub_hub.iter().any(|h| &h.region == region),
             });
-            Item::new("region", &region, "", &region, "", json_to_val(&value))
+            Item::new("region", region, "", region, "", json_to_val(&value))
         })
         .collect();
     items.insert("region", regions);
+
+    // Evaluation emits findings in item order; sorting here once replaces a
+    // sort of all findings later.
+    items
+        .par_iter_mut()
+        .for_each(|(_, list)| list.par_sort_by(|a, b| (a.region(), a.id()).cmp(&(b.region(), b.id()))));
 
     Prepared {
         account: snapshot.account.clone(),
@@ -715,23 +724,32 @@ fn as_object<T: Serialize>(value: &T) -> Map<String, Value> {
     }
 }
 
-/// Converts each resource with its derived fields.
+/// Converts each resource with its derived fields, in parallel. Derived
+/// fields come first so that they replace stored fields of the same name
+/// (`ingress` is replaced by its normalised form).
 fn build<T, F>(list: &[T], kind: &'static str, derive: F) -> Vec<Item>
 where
-    T: Resource + Serialize,
-    F: Fn(&T, &mut Map<String, Value>),
+    T: Resource + Serialize + Sync,
+    F: Fn(&T, &mut Map<String, Value>) + Sync,
 {
-    list.iter()
+    list.par_iter()
+        .with_min_len(256)
         .map(|resource| {
-            let mut object = as_object(resource);
-            derive(resource, &mut object);
+            let mut derived = Map::new();
+            derive(resource, &mut derived);
+            let mut entries: Vec<(Cow<'static, str>, Box<dyn Val>)> = derived
+                .into_iter()
+                .map(|(k, v)| (Cow::Owned(k), json_to_val(&v)))
+                .collect();
+            // The model is plain data; converting it cannot fail.
+            entries.extend(to_entries(resource).unwrap_or_default());
             Item::new(
                 kind,
                 resource.id(),
                 resource.arn(),
                 resource.region(),
                 resource.name(),
-                json_to_val(&Value::Object(object)),
+                map_of(entries),
             )
         })
         .collect()

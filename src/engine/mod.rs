@@ -72,8 +72,15 @@ pub enum Outcome {
     Error(String),
 }
 
-fn run(expr: &Expr, vars: &Vars) -> Result<cel::Value, String> {
-    let mut context = Context::with_env(crate::rules::functions::ENV.clone());
+/// The context every evaluation scope hangs off: the shared environment with
+/// no variables. One per rayon job, so that the `Arc<Env>` is not cloned (and
+/// its count contended between threads) on every expression.
+pub fn root_context() -> Context<'static, 'static> {
+    Context::with_env(crate::rules::functions::ENV.clone())
+}
+
+fn run(expr: &Expr, root: &Context, vars: &Vars) -> Result<cel::Value, String> {
+    let mut context = root.new_inner_scope();
     context.set_variable_resolver(vars);
     expr.program
         .execute(&context)
@@ -81,25 +88,25 @@ fn run(expr: &Expr, vars: &Vars) -> Result<cel::Value, String> {
 }
 
 /// Evaluates one rule on one resource value.
-fn outcome(rule: &Rule, resource: &dyn Val, params: &dyn Val, account: &dyn Val) -> Outcome {
+fn outcome(rule: &Rule, root: &Context, resource: &dyn Val, params: &dyn Val, account: &dyn Val) -> Outcome {
     let vars = Vars {
         resource,
         params,
         account,
     };
     if let Some(when) = &rule.when {
-        match run(when, &vars) {
+        match run(when, root, &vars) {
             Ok(cel::Value::Bool(true)) => {}
             Ok(cel::Value::Bool(false)) => return Outcome::OutOfScope,
             Ok(other) => return Outcome::Error(format!("`check.when` returned {other:?}, not a bool")),
             Err(e) => return Outcome::Error(e),
         }
     }
-    match run(&rule.assert, &vars) {
+    match run(&rule.assert, root, &vars) {
         Ok(cel::Value::Bool(true)) => Outcome::Pass,
         Ok(cel::Value::Bool(false)) => match &rule.evidence {
             None => Outcome::Fail(Vec::new()),
-            Some(expr) => match run(expr, &vars) {
+            Some(expr) => match run(expr, root, &vars) {
                 Ok(value) => Outcome::Fail(evidence_strings(&value)),
                 Err(e) => Outcome::Error(e),
             },
@@ -151,7 +158,14 @@ fn finding(rule: &Rule, status: Status, resource: Arc<ResourceRef>, message: Str
 }
 
 /// Evaluates one rule on one prepared item, gaps included.
-pub fn evaluate_item(rule: &Rule, item: &Item, params: &dyn Val, account: &dyn Val, gaps: &[Gap]) -> Option<Finding> {
+pub fn evaluate_item(
+    rule: &Rule,
+    root: &Context,
+    item: &Item,
+    params: &dyn Val,
+    account: &dyn Val,
+    gaps: &[Gap],
+) -> Option<Finding> {
     let resource = item.resource.clone();
     let display = format!("{} {}", resource.kind, resource.display());
     let scope = if resource.region == "global" {
@@ -160,7 +174,7 @@ pub fn evaluate_item(rule: &Rule, item: &Item, params: &dyn Val, account: &dyn V
         format!(" in {}", resource.region)
     };
     let missing = gaps_for(gaps, rule, item.region(), Some(item.id()));
-    match outcome(rule, item.value.as_ref(), params, account) {
+    match outcome(rule, root, item.value.as_ref(), params, account) {
         // Out of scope on partial data may be wrong too, but saying nothing
         // about a resource the rule does not apply to is what the user expects;
         // the region-level error below still reports the gap.
@@ -209,90 +223,53 @@ pub fn evaluate(rules: &RuleSet, prepared: &Prepared, options: &Options) -> Repo
         "regions": prepared.regions,
     }));
 
-    // Rules by kind, so that each resource is visited once for all its rules.
+    // Item by item, every rule of the item's kind while its value is in cache
+    // (rule by rule was slower: evaluation is bound by memory, not by CEL).
+    // Each chunk of items fills one bucket per rule; items are sorted by
+    // region and id (see `prepare`), so concatenating chunks in order gives
+    // every rule's findings in report order, with no global sort.
     let mut by_kind: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (index, rule) in selected.iter().enumerate() {
         for kind in &rule.kinds {
             by_kind.entry(kind.as_str()).or_default().push(index);
         }
     }
-    let work: Vec<(&Item, &Vec<usize>)> = by_kind
-        .iter()
-        .flat_map(|(kind, rule_indexes)| prepared.of_kind(kind).iter().map(move |item| (item, rule_indexes)))
-        .collect();
-    let mut findings: Vec<Finding> = work
-        .par_iter()
-        .with_min_len(64)
-        .flat_map_iter(|(item, rule_indexes)| {
-            rule_indexes
-                .iter()
-                .filter_map(|&i| evaluate_item(selected[i], item, params[i].as_ref(), account.as_ref(), &prepared.gaps))
-        })
-        .collect();
-
-    // Regions where a rule's data has a gap but no resource reported it: the
-    // resources there may simply not have been seen.
-    let mut errored: BTreeSet<(&str, &str)> = BTreeSet::new();
-    let mut seen_rules: BTreeSet<&str> = BTreeSet::new();
-    for f in &findings {
-        seen_rules.insert(&f.rule_id);
-        if f.status == Status::Error {
-            errored.insert((&f.rule_id, &f.resource.region));
-        }
-    }
-    let mut extra = Vec::new();
-    for rule in &selected {
-        let mut regions: BTreeMap<&str, Vec<&Gap>> = BTreeMap::new();
-        for gap in prepared.gaps.iter().filter(|g| g.resource_id.is_none()) {
-            if rule.needs.iter().any(|kind| g_covers_any_region(gap, kind)) {
-                regions.entry(gap.region.as_str()).or_default().push(gap);
+    let mut per_rule: Vec<Vec<Finding>> = selected.iter().map(|_| Vec::new()).collect();
+    for (kind, rule_indexes) in &by_kind {
+        let chunks: Vec<Vec<Vec<Finding>>> = prepared
+            .of_kind(kind)
+            .par_chunks(256)
+            .map_init(root_context, |root, chunk| {
+                let mut buckets: Vec<Vec<Finding>> = rule_indexes.iter().map(|_| Vec::new()).collect();
+                for item in chunk {
+                    for (bucket, &i) in buckets.iter_mut().zip(rule_indexes) {
+                        let (rule, params) = (selected[i], params[i].as_ref());
+                        bucket.extend(evaluate_item(
+                            rule,
+                            root,
+                            item,
+                            params,
+                            account.as_ref(),
+                            &prepared.gaps,
+                        ));
+                    }
+                }
+                buckets
+            })
+            .collect();
+        for buckets in chunks {
+            for (bucket, &i) in buckets.into_iter().zip(rule_indexes) {
+                per_rule[i].extend(bucket);
             }
         }
-        for (region, gaps) in regions {
-            if !errored.contains(&(rule.id.as_str(), region)) {
-                let resource = Arc::new(ResourceRef {
-                    kind: "region".into(),
-                    id: region.into(),
-                    arn: String::new(),
-                    region: region.into(),
-                    name: String::new(),
-                });
-                extra.push(finding(
-                    rule,
-                    Status::Error,
-                    resource,
-                    format!("region {region}: {}", gap_message(&gaps)),
-                    Vec::new(),
-                ));
-            }
-        }
-        if !seen_rules.contains(rule.id.as_str()) && !extra.iter().any(|f: &Finding| *f.rule_id == *rule.id) {
-            let kinds = rule.kinds.join(", ");
-            let resource = Arc::new(ResourceRef {
-                kind: kinds.clone(),
-                id: String::new(),
-                arn: String::new(),
-                region: String::new(),
-                name: String::new(),
-            });
-            extra.push(finding(
-                rule,
-                Status::Skip,
-                resource,
-                format!("no {kinds} in scope"),
-                Vec::new(),
-            ));
+    }
+    for (rule, findings) in selected.iter().zip(per_rule.iter_mut()) {
+        let several_kinds = rule.kinds.len() > 1;
+        if scope_findings(rule, &prepared.gaps, findings) || several_kinds {
+            findings.sort_by(|a, b| order_key(&a.resource).cmp(&order_key(&b.resource)));
         }
     }
-    findings.append(&mut extra);
-    findings.sort_by(|a, b| {
-        (&a.rule_id, &a.resource.region, &a.resource.kind, &a.resource.id).cmp(&(
-            &b.rule_id,
-            &b.resource.region,
-            &b.resource.kind,
-            &b.resource.id,
-        ))
-    });
+    let findings: Vec<Finding> = per_rule.into_iter().flatten().collect();
 
     let mut summary = Summary {
         rules_evaluated: selected.len(),
@@ -325,6 +302,61 @@ pub fn evaluate(rules: &RuleSet, prepared: &Prepared, options: &Options) -> Repo
         gaps: prepared.gaps.clone(),
         rules: selected.iter().map(|r| rule_info(r)).collect(),
     }
+}
+
+/// The order of findings within a rule.
+fn order_key(r: &ResourceRef) -> (&str, &str, &str) {
+    (&r.region, &r.kind, &r.id)
+}
+
+/// Adds the findings about a rule's scope rather than a resource: one `error`
+/// per region whose data has a gap that no resource finding already reports
+/// (the resources there may simply not have been seen), and one `skip` when
+/// nothing at all was in scope. Returns whether anything was added.
+fn scope_findings(rule: &Rule, gaps: &[Gap], findings: &mut Vec<Finding>) -> bool {
+    let errored: BTreeSet<&str> = findings
+        .iter()
+        .filter(|f| f.status == Status::Error)
+        .map(|f| f.resource.region.as_str())
+        .collect();
+    let mut regions: BTreeMap<&str, Vec<&Gap>> = BTreeMap::new();
+    for gap in gaps.iter().filter(|g| g.resource_id.is_none()) {
+        if rule.needs.iter().any(|kind| g_covers_any_region(gap, kind)) && !errored.contains(gap.region.as_str()) {
+            regions.entry(gap.region.as_str()).or_default().push(gap);
+        }
+    }
+    let mut extra = Vec::new();
+    for (region, gaps) in regions {
+        let resource = Arc::new(ResourceRef {
+            kind: "region".into(),
+            id: region.into(),
+            arn: String::new(),
+            region: region.into(),
+            name: String::new(),
+        });
+        let message = format!("region {region}: {}", gap_message(&gaps));
+        extra.push(finding(rule, Status::Error, resource, message, Vec::new()));
+    }
+    if findings.is_empty() && extra.is_empty() {
+        let kinds = rule.kinds.join(", ");
+        let resource = Arc::new(ResourceRef {
+            kind: kinds.clone(),
+            id: String::new(),
+            arn: String::new(),
+            region: String::new(),
+            name: String::new(),
+        });
+        extra.push(finding(
+            rule,
+            Status::Skip,
+            resource,
+            format!("no {kinds} in scope"),
+            Vec::new(),
+        ));
+    }
+    let added = !extra.is_empty();
+    findings.append(&mut extra);
+    added
 }
 
 /// Whether a gap concerns `kind` at all (in its own region).

@@ -11,6 +11,7 @@ pub mod secrets;
 pub mod shared_map;
 pub mod spec;
 pub mod testing;
+pub mod to_val;
 pub mod value;
 
 use crate::snapshot::{is_known_kind, line_column};

@@ -16,6 +16,7 @@ use cel::ExecutionError;
 use cel::common::traits::{self, Container, Indexer, Iterable, Sizer};
 use cel::common::types::{CelInt, CelString, MAP_TYPE, Type};
 use cel::common::value::{CowVal, StaticVal, Val};
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// Keys are ordered by length first: most probes then compare two integers
@@ -30,9 +31,16 @@ pub struct SharedMap(Arc<Vec<(CelString<'static>, Box<dyn Val>)>>);
 
 impl SharedMap {
     /// Builds a map from entries in any order; later duplicates are dropped.
-    pub fn new(mut entries: Vec<(String, Box<dyn Val>)>) -> SharedMap {
+    pub fn new(entries: Vec<(String, Box<dyn Val>)>) -> SharedMap {
+        SharedMap::from_entries(entries.into_iter().map(|(k, v)| (Cow::Owned(k), v)).collect())
+    }
+
+    /// Builds a map from entries whose keys may be borrowed for `'static`
+    /// (struct field names), which then cost no allocation.
+    pub fn from_entries(mut entries: Vec<(Cow<'static, str>, Box<dyn Val>)>) -> SharedMap {
+        // A stable sort keeps duplicates in input order; dedup keeps the first.
         entries.sort_by(|a, b| order(&a.0, &b.0));
-        entries.dedup_by(|a, b| a.0 == b.0);
+        entries.dedup_by(|later, earlier| later.0 == earlier.0);
         SharedMap(Arc::new(
             entries.into_iter().map(|(k, v)| (CelString::from(k), v)).collect(),
         ))

@@ -136,7 +136,8 @@ pub fn run_case(rule: &Rule, case: &TestCase) -> CaseResult {
     let account = crate::rules::value::json_to_val(
         &serde_json::json!({"id": TEST_ACCOUNT, "partition": "aws", "regions": [TEST_REGION]}),
     );
-    let finding = evaluate_item(rule, item, params.as_ref(), account.as_ref(), &prepared.gaps);
+    let root = crate::engine::root_context();
+    let finding = evaluate_item(rule, &root, item, params.as_ref(), account.as_ref(), &prepared.gaps);
     let (status, evidence, message) = match &finding {
         None => (None, Vec::new(), "out of scope".to_string()),
         Some(f) => (Some(f.status), f.evidence.clone(), f.message.clone()),
