@@ -260,7 +260,11 @@ resource = { name = "api" }
     let d = dir.path().to_str().expect("utf-8");
     let o = audit(&["rules", "test", d]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
-    assert!(stdout(&o).contains("1 rules: 2 passed, 0 failed"));
+    assert!(
+        stdout(&o).ends_with("1 rules, 2 examples\nexamples: 2 passed, 0 failed\n"),
+        "{}",
+        stdout(&o)
+    );
     let o = audit(&[
         "scan",
         "--snapshot",

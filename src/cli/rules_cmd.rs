@@ -55,10 +55,11 @@ pub fn run(command: &RulesCommand) -> anyhow::Result<ExitCode> {
             for f in &failed {
                 writeln!(out, "FAIL {} / {}: {}", f.rule_id, f.name, f.detail)?;
             }
+            // The last line is the plain `N passed, N failed` that CI systems read.
+            writeln!(out, "{} rules, {} examples", set.rules.len(), results.len())?;
             writeln!(
                 out,
-                "{} rules: {} passed, {} failed",
-                set.rules.len(),
+                "examples: {} passed, {} failed",
                 results.len() - failed.len(),
                 failed.len()
             )?;
