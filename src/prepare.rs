@@ -890,7 +890,8 @@ pub fn parse_hsts(header: &str) -> Option<edge::Hsts> {
 }
 
 /// The kinds a derived field of `kind` reads, besides `kind` itself: a gap in
-/// any of them makes the derived data incomplete.
+/// any of them makes the derived data incomplete. (Rules over the synthetic
+/// `account` and `region` kinds list what they read in `needs` instead.)
 pub fn join_sources(kind: &str) -> &'static [&'static str] {
     match kind {
         "ec2.instance" => &["ssm.managed_instance"],
@@ -912,20 +913,6 @@ pub fn join_sources(kind: &str) -> &'static [&'static str] {
         "iam.user" => &["iam.access_key"],
         "cloudtrail.trail" => &["s3.bucket", "s3.account_public_access_block"],
         "sns.topic" => &["cloudwatch.alarm"],
-        "account" => &[
-            "iam.root_user",
-            "iam.password_policy",
-            "s3.account_public_access_block",
-            "cloudtrail.trail",
-            "iam.role",
-            "attestation",
-        ],
-        "region" => &[
-            "ec2.ebs_encryption",
-            "config.recorder",
-            "guardduty.detector",
-            "securityhub.hub",
-        ],
         _ => &[],
     }
 }

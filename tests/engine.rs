@@ -115,3 +115,15 @@ fn evaluation_is_deterministic() {
     let b = serde_json::to_string(&run(&snap, &[])).expect("json");
     assert_eq!(a, b);
 }
+
+#[test]
+fn an_account_wide_rule_reports_a_regional_gap_once() {
+    let snap = snapshot_from(base(
+        serde_json::json!({"cloudtrail.trail": [{"id": "org", "region": "us-east-1", "is_multi_region": true, "is_logging": true}]}),
+        serde_json::json!([{"service": "cloudtrail", "region": "eu-west-1", "operation": "DescribeTrails", "code": "AccessDenied"}]),
+    ));
+    let report = run(&snap, &["cloudtrail-multi-region"]);
+    assert_eq!(report.findings.len(), 1, "{:?}", report.findings);
+    assert_eq!(report.findings[0].status, Status::Error);
+    assert_eq!(report.findings[0].resource.kind, "account");
+}

@@ -320,8 +320,10 @@ fn scope_findings(rule: &Rule, gaps: &[Gap], findings: &mut Vec<Finding>) -> boo
         .map(|f| f.resource.region.as_str())
         .collect();
     let mut regions: BTreeMap<&str, Vec<&Gap>> = BTreeMap::new();
+    // An error on a global resource (the account) already covers every region.
+    let covered = |region: &str| errored.contains("global") || errored.contains(region);
     for gap in gaps.iter().filter(|g| g.resource_id.is_none()) {
-        if rule.needs.iter().any(|kind| g_covers_any_region(gap, kind)) && !errored.contains(gap.region.as_str()) {
+        if rule.needs.iter().any(|kind| g_covers_any_region(gap, kind)) && !covered(&gap.region) {
             regions.entry(gap.region.as_str()).or_default().push(gap);
         }
     }
