@@ -9,7 +9,9 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct EnvVar {
+    /// The variable (or container) name.
     pub name: String,
+    /// The value, as configured (may be a secret: never printed in full).
     pub value: String,
 }
 
@@ -19,13 +21,19 @@ pub struct EnvVar {
 pub struct TaskDefinition {
     /// `family:revision`.
     pub id: String,
+    /// The ARN; empty when the kind has none.
     pub arn: String,
+    /// The region, or `global` for global services.
     pub region: String,
+    /// The family (task definition family, or parameter group family such as `postgres16`).
     pub family: String,
+    /// The revision number.
     pub revision: i64,
     /// `ACTIVE` or `INACTIVE`.
     pub status: String,
+    /// The IAM role the task's containers assume.
     pub task_role_arn: Option<String>,
+    /// The container definitions.
     pub containers: Vec<Container>,
 }
 impl_resource!(TaskDefinition);
@@ -34,7 +42,9 @@ impl_resource!(TaskDefinition);
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Container {
+    /// The variable (or container) name.
     pub name: String,
+    /// The container image.
     pub image: String,
     /// Plain-text environment variables.
     pub environment: Vec<EnvVar>,
@@ -46,6 +56,7 @@ pub struct Container {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct ContainerSecret {
+    /// The variable (or container) name.
     pub name: String,
     /// ARN of the secret or parameter.
     pub value_from: String,
@@ -57,11 +68,15 @@ pub struct ContainerSecret {
 pub struct Function {
     /// Function name.
     pub id: String,
+    /// The ARN; empty when the kind has none.
     pub arn: String,
+    /// The region, or `global` for global services.
     pub region: String,
+    /// The runtime, e.g. `nodejs22.x`.
     pub runtime: String,
     /// Environment variables, sorted by name.
     pub environment: Vec<EnvVar>,
+    /// The KMS key encrypting the environment, if customer managed.
     pub kms_key_arn: Option<String>,
 }
 impl_resource!(Function);
@@ -73,9 +88,13 @@ impl_resource!(Function);
 pub struct BeanstalkEnvironment {
     /// Environment name.
     pub id: String,
+    /// The ARN; empty when the kind has none.
     pub arn: String,
+    /// The region, or `global` for global services.
     pub region: String,
+    /// The application the environment belongs to.
     pub application: String,
+    /// All option settings.
     pub settings: Vec<OptionSetting>,
 }
 impl_resource!(BeanstalkEnvironment);
@@ -84,8 +103,11 @@ impl_resource!(BeanstalkEnvironment);
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct OptionSetting {
+    /// The namespace, e.g. `aws:elasticbeanstalk:application:environment`.
     pub namespace: String,
+    /// The option name (for environment properties, the variable name).
     pub option: String,
+    /// The value, as configured (may be a secret: never printed in full).
     pub value: String,
 }
 
@@ -96,11 +118,15 @@ pub struct OptionSetting {
 pub struct Repository {
     /// Repository name.
     pub id: String,
+    /// The ARN; empty when the kind has none.
     pub arn: String,
+    /// The region, or `global` for global services.
     pub region: String,
+    /// Whether images are scanned when pushed.
     pub scan_on_push: bool,
     /// `MUTABLE` or `IMMUTABLE`.
     pub tag_mutability: String,
+    /// `AES256` or `KMS`.
     pub encryption_type: String,
 }
 impl_resource!(Repository);
@@ -111,7 +137,9 @@ impl_resource!(Repository);
 pub struct RegistryScanning {
     /// The region name again.
     pub id: String,
+    /// The ARN; empty when the kind has none.
     pub arn: String,
+    /// The region, or `global` for global services.
     pub region: String,
     /// `BASIC` or `ENHANCED`.
     pub scan_type: String,

@@ -16,28 +16,45 @@ use std::collections::BTreeMap;
 pub struct DbInstance {
     /// DB instance identifier.
     pub id: String,
+    /// The ARN; empty when the kind has none.
     pub arn: String,
+    /// The region, or `global` for global services.
     pub region: String,
     /// `postgres`, `mysql`, `mariadb`, `aurora-postgresql`, `oracle-ee`, ...
     pub engine: String,
+    /// The engine version.
     pub engine_version: String,
+    /// The instance class, e.g. `db.t4g.medium`.
     pub instance_class: String,
+    /// The port the database listens on.
     pub port: i64,
+    /// Whether the instance has a publicly resolvable endpoint.
     pub publicly_accessible: bool,
+    /// Whether storage is encrypted.
     pub storage_encrypted: bool,
+    /// The KMS key (id, ARN or alias); null when not encrypted with KMS.
     pub kms_key_id: Option<String>,
+    /// Days automated backups are kept; 0 when off.
     pub backup_retention_days: i64,
+    /// Whether a standby runs in another availability zone.
     pub multi_az: bool,
+    /// Whether deletion protection is on.
     pub deletion_protection: bool,
+    /// Whether minor engine upgrades apply automatically.
     pub auto_minor_version_upgrade: bool,
     /// Enhanced monitoring interval in seconds; 0 when off.
     pub monitoring_interval: i64,
     /// Log types exported to CloudWatch Logs.
     pub cloudwatch_logs_exports: Vec<String>,
+    /// The VPC id, `vpc-...`.
     pub vpc_id: String,
+    /// The subnet group name.
     pub subnet_group: String,
+    /// Subnet ids, `subnet-...`.
     pub subnet_ids: Vec<String>,
+    /// Security group ids, `sg-...`.
     pub security_groups: Vec<String>,
+    /// Names of the DB parameter groups applied.
     pub parameter_groups: Vec<String>,
 }
 impl_resource!(DbInstance);
@@ -48,8 +65,11 @@ impl_resource!(DbInstance);
 pub struct ParameterGroup {
     /// Parameter group name.
     pub id: String,
+    /// The ARN; empty when the kind has none.
     pub arn: String,
+    /// The region, or `global` for global services.
     pub region: String,
+    /// The family (task definition family, or parameter group family such as `postgres16`).
     pub family: String,
     /// Parameter name to value, e.g. `rds.force_ssl = "1"`.
     pub parameters: BTreeMap<String, String>,
@@ -63,16 +83,27 @@ impl_resource!(ParameterGroup);
 pub struct ReplicationGroup {
     /// Replication group id.
     pub id: String,
+    /// The ARN; empty when the kind has none.
     pub arn: String,
+    /// The region, or `global` for global services.
     pub region: String,
+    /// The engine, e.g. `postgres`, `mysql`, `redis`.
     pub engine: String,
+    /// Whether data at rest is encrypted.
     pub at_rest_encryption: bool,
+    /// Whether in-transit encryption (TLS) is on.
     pub transit_encryption: bool,
+    /// Whether Redis AUTH is required.
     pub auth_token_enabled: bool,
+    /// Days automatic snapshots are kept; 0 when off.
     pub snapshot_retention_limit: i64,
+    /// Whether automatic failover is on.
     pub automatic_failover: bool,
+    /// The subnet group name.
     pub subnet_group: String,
+    /// Subnet ids, `subnet-...`.
     pub subnet_ids: Vec<String>,
+    /// Security group ids, `sg-...`.
     pub security_groups: Vec<String>,
 }
 impl_resource!(ReplicationGroup);
@@ -81,9 +112,13 @@ impl_resource!(ReplicationGroup);
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct PublicAccessBlock {
+    /// Rejects requests that add public ACLs.
     pub block_public_acls: bool,
+    /// Ignores existing public ACLs.
     pub ignore_public_acls: bool,
+    /// Rejects bucket policies that grant public access.
     pub block_public_policy: bool,
+    /// Limits public-policy buckets to AWS services and the owner account.
     pub restrict_public_buckets: bool,
 }
 
@@ -95,7 +130,9 @@ pub struct PublicAccessBlock {
 pub struct Bucket {
     /// Bucket name.
     pub id: String,
+    /// The ARN; empty when the kind has none.
     pub arn: String,
+    /// The region, or `global` for global services.
     pub region: String,
     /// The bucket's Block Public Access settings; null when none are set.
     pub public_access_block: Option<PublicAccessBlock>,
@@ -105,7 +142,9 @@ pub struct Bucket {
     pub encryption: Option<BucketEncryption>,
     /// Whether the ACL grants anything to AllUsers or AuthenticatedUsers.
     pub acl_public: bool,
+    /// Whether static website hosting is on.
     pub website_enabled: bool,
+    /// Whether versioning is enabled.
     pub versioning: bool,
 }
 impl_resource!(Bucket);
@@ -116,7 +155,9 @@ impl_resource!(Bucket);
 pub struct BucketEncryption {
     /// `AES256`, `aws:kms` or `aws:kms:dsse`.
     pub algorithm: String,
+    /// The KMS key (id, ARN or alias); null when not encrypted with KMS.
     pub kms_key_id: Option<String>,
+    /// Whether an S3 Bucket Key reduces KMS calls.
     pub bucket_key_enabled: bool,
 }
 
@@ -126,11 +167,17 @@ pub struct BucketEncryption {
 pub struct AccountPublicAccessBlock {
     /// The account id.
     pub id: String,
+    /// The ARN; empty when the kind has none.
     pub arn: String,
+    /// The region, or `global` for global services.
     pub region: String,
+    /// Rejects requests that add public ACLs.
     pub block_public_acls: bool,
+    /// Ignores existing public ACLs.
     pub ignore_public_acls: bool,
+    /// Rejects bucket policies that grant public access.
     pub block_public_policy: bool,
+    /// Limits public-policy buckets to AWS services and the owner account.
     pub restrict_public_buckets: bool,
 }
 impl_resource!(AccountPublicAccessBlock);

@@ -15,16 +15,23 @@ use std::collections::BTreeMap;
 pub struct Distribution {
     /// Distribution id.
     pub id: String,
+    /// The ARN; empty when the kind has none.
     pub arn: String,
     /// Always `global`.
     pub region: String,
+    /// The domain name.
     pub domain_name: String,
+    /// Alternate names (CNAMEs for CloudFront, `alias/...` for KMS keys).
     pub aliases: Vec<String>,
+    /// Whether it is enabled.
     pub enabled: bool,
     /// The attached WAF web ACL (ARN for WAFv2, id for classic); empty when none.
     pub web_acl_id: String,
+    /// The certificate and TLS settings viewers see.
     pub viewer_certificate: ViewerCertificate,
+    /// The origins CloudFront fetches from.
     pub origins: Vec<Origin>,
+    /// The default cache behaviour (path `*`).
     pub default_behavior: Behavior,
     /// Ordered cache behaviours besides the default one.
     pub behaviors: Vec<Behavior>,
@@ -47,7 +54,9 @@ pub struct ViewerCertificate {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Origin {
+    /// The id.
     pub id: String,
+    /// The domain name.
     pub domain_name: String,
     /// Origin Access Control id; empty when none.
     pub origin_access_control_id: String,
@@ -73,6 +82,7 @@ pub struct CustomOrigin {
 pub struct Behavior {
     /// Path pattern; `*` for the default behaviour.
     pub path_pattern: String,
+    /// The origin this behaviour routes to.
     pub target_origin_id: String,
     /// `allow-all`, `redirect-to-https` or `https-only`.
     pub viewer_protocol_policy: String,
@@ -86,8 +96,11 @@ pub struct Behavior {
 pub struct ResponseHeadersPolicy {
     /// Policy id.
     pub id: String,
+    /// The ARN; empty when the kind has none.
     pub arn: String,
+    /// The region, or `global` for global services.
     pub region: String,
+    /// The name.
     pub name: String,
     /// Null when the policy does not set Strict-Transport-Security.
     pub strict_transport_security: Option<Hsts>,
@@ -97,6 +110,7 @@ pub struct ResponseHeadersPolicy {
     pub frame_options: Option<String>,
     /// The Content-Security-Policy value; null when not set.
     pub content_security_policy: Option<String>,
+    /// The Referrer-Policy value; null when not set.
     pub referrer_policy: Option<String>,
 }
 impl_resource!(ResponseHeadersPolicy, name);
@@ -107,7 +121,9 @@ impl_resource!(ResponseHeadersPolicy, name);
 pub struct Hsts {
     /// `max-age` in seconds.
     pub max_age: i64,
+    /// Whether `includeSubDomains` is set.
     pub include_subdomains: bool,
+    /// Whether `preload` is set.
     pub preload: bool,
 }
 
@@ -118,15 +134,21 @@ pub struct Hsts {
 pub struct LoadBalancer {
     /// Load balancer name.
     pub id: String,
+    /// The ARN; empty when the kind has none.
     pub arn: String,
+    /// The region, or `global` for global services.
     pub region: String,
     /// `application`, `network` or `gateway`.
     pub r#type: String,
     /// `internet-facing` or `internal`.
     pub scheme: String,
+    /// The DNS name AWS assigned.
     pub dns_name: String,
+    /// The VPC id, `vpc-...`.
     pub vpc_id: String,
+    /// The availability zones it serves, e.g. `us-east-1a`.
     pub availability_zones: Vec<String>,
+    /// Security group ids, `sg-...`.
     pub security_groups: Vec<String>,
     /// Load balancer attributes, e.g. `routing.http.drop_invalid_header_fields.enabled = "true"`.
     pub attributes: BTreeMap<String, String>,
@@ -141,14 +163,19 @@ impl_resource!(LoadBalancer);
 pub struct Listener {
     /// Listener id (last part of the ARN).
     pub id: String,
+    /// The ARN; empty when the kind has none.
     pub arn: String,
+    /// The region, or `global` for global services.
     pub region: String,
+    /// The load balancer this listener belongs to.
     pub load_balancer_arn: String,
+    /// The port it listens on.
     pub port: i64,
     /// `HTTP`, `HTTPS`, `TCP`, `TLS`, `UDP`, `TCP_UDP`.
     pub protocol: String,
     /// TLS security policy for HTTPS and TLS listeners, e.g. `ELBSecurityPolicy-TLS13-1-2-2021-06`.
     pub ssl_policy: String,
+    /// What it does with requests that no rule matches.
     pub default_actions: Vec<ListenerAction>,
 }
 impl_resource!(Listener);
@@ -161,7 +188,9 @@ pub struct ListenerAction {
     pub r#type: String,
     /// For redirects: the target protocol (`HTTPS`, `#{protocol}`).
     pub redirect_protocol: String,
+    /// For redirects: the target port.
     pub redirect_port: String,
+    /// For redirects: `HTTP_301` or `HTTP_302`.
     pub redirect_status_code: String,
 }
 
@@ -171,13 +200,17 @@ pub struct ListenerAction {
 pub struct WebAcl {
     /// Web ACL id.
     pub id: String,
+    /// The ARN; empty when the kind has none.
     pub arn: String,
+    /// The region, or `global` for global services.
     pub region: String,
+    /// The name.
     pub name: String,
     /// `REGIONAL` or `CLOUDFRONT`.
     pub scope: String,
     /// `ALLOW` or `BLOCK`.
     pub default_action: String,
+    /// The rules, by priority.
     pub rules: Vec<WebAclRule>,
 }
 impl_resource!(WebAcl, name);
@@ -186,7 +219,9 @@ impl_resource!(WebAcl, name);
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct WebAclRule {
+    /// The name.
     pub name: String,
+    /// The evaluation priority (lower runs first).
     pub priority: i64,
     /// Whether the rule's statement is a rate-based statement.
     pub rate_based: bool,
@@ -203,6 +238,7 @@ pub struct WebAclRule {
 pub struct HttpEndpoint {
     /// The host name or URL probed.
     pub id: String,
+    /// The ARN; empty when the kind has none.
     pub arn: String,
     /// Always `global`.
     pub region: String,
@@ -223,6 +259,7 @@ impl_resource!(HttpEndpoint);
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct HttpResponse {
+    /// The HTTP status code.
     pub status: i64,
     /// Response headers, names in lower case.
     pub headers: BTreeMap<String, String>,
@@ -233,6 +270,8 @@ pub struct HttpResponse {
     pub redirects_to_https: bool,
     /// e.g. `TLSv1.3`, for HTTPS.
     pub tls_version: Option<String>,
+    /// For HTTPS: the start of the server certificate's validity.
     pub certificate_not_before: Option<DateTime<Utc>>,
+    /// For HTTPS: the end of the server certificate's validity.
     pub certificate_not_after: Option<DateTime<Utc>>,
 }

@@ -12,12 +12,17 @@ use serde::{Deserialize, Serialize};
 pub struct Secret {
     /// Secret name.
     pub id: String,
+    /// The ARN; empty when the kind has none.
     pub arn: String,
+    /// The region, or `global` for global services.
     pub region: String,
+    /// Whether automatic rotation is on.
     pub rotation_enabled: bool,
     /// Rotation interval in days; null when rotation is off.
     pub rotation_days: Option<i64>,
+    /// When the secret was last rotated.
     pub last_rotated: Option<DateTime<Utc>>,
+    /// The KMS key (id, ARN or alias); null when not encrypted with KMS.
     pub kms_key_id: Option<String>,
 }
 impl_resource!(Secret);
@@ -28,7 +33,9 @@ impl_resource!(Secret);
 pub struct Key {
     /// Key id (a UUID).
     pub id: String,
+    /// The ARN; empty when the kind has none.
     pub arn: String,
+    /// The region, or `global` for global services.
     pub region: String,
     /// `CUSTOMER` or `AWS`.
     pub manager: String,
@@ -38,7 +45,9 @@ pub struct Key {
     pub spec: String,
     /// Whether the key material is imported (`EXTERNAL`), which cannot rotate.
     pub origin: String,
+    /// Whether automatic rotation is on.
     pub rotation_enabled: bool,
+    /// Alternate names (CNAMEs for CloudFront, `alias/...` for KMS keys).
     pub aliases: Vec<String>,
 }
 impl_resource!(Key);
@@ -50,15 +59,19 @@ impl_resource!(Key);
 pub struct User {
     /// User name.
     pub id: String,
+    /// The ARN; empty when the kind has none.
     pub arn: String,
     /// Always `global`.
     pub region: String,
+    /// When it was created.
     pub created_at: Option<DateTime<Utc>>,
     /// Whether the user has a console password.
     pub password_enabled: bool,
+    /// When the console password was last used.
     pub password_last_used: Option<DateTime<Utc>>,
     /// Serial numbers of the user's MFA devices.
     pub mfa_devices: Vec<String>,
+    /// ARNs of the managed policies attached.
     pub attached_policy_arns: Vec<String>,
 }
 impl_resource!(User);
@@ -70,12 +83,17 @@ impl_resource!(User);
 pub struct AccessKey {
     /// Access key id, `AKIA...` (an identifier, not a secret).
     pub id: String,
+    /// The ARN; empty when the kind has none.
     pub arn: String,
+    /// The region, or `global` for global services.
     pub region: String,
+    /// The IAM user name.
     pub user: String,
     /// `Active` or `Inactive`.
     pub status: String,
+    /// When it was created.
     pub created_at: Option<DateTime<Utc>>,
+    /// When the key was last used; null when never.
     pub last_used_at: Option<DateTime<Utc>>,
 }
 impl_resource!(AccessKey);
@@ -86,8 +104,11 @@ impl_resource!(AccessKey);
 pub struct Role {
     /// Role name.
     pub id: String,
+    /// The ARN; empty when the kind has none.
     pub arn: String,
+    /// The region, or `global` for global services.
     pub region: String,
+    /// ARNs of the managed policies attached.
     pub attached_policy_arns: Vec<String>,
 }
 impl_resource!(Role);
@@ -100,8 +121,11 @@ pub struct Policy {
     /// The ARN for a managed policy; `user/NAME/POLICY`, `role/NAME/POLICY`
     /// or `group/NAME/POLICY` for an inline one.
     pub id: String,
+    /// The ARN; empty when the kind has none.
     pub arn: String,
+    /// The region, or `global` for global services.
     pub region: String,
+    /// The policy name.
     pub name: String,
     /// `managed` or `inline`.
     pub policy_type: String,
@@ -118,12 +142,19 @@ impl_resource!(Policy, name);
 pub struct PasswordPolicy {
     /// The account id.
     pub id: String,
+    /// The ARN; empty when the kind has none.
     pub arn: String,
+    /// The region, or `global` for global services.
     pub region: String,
+    /// The minimum password length.
     pub minimum_length: i64,
+    /// Whether a symbol is required.
     pub require_symbols: bool,
+    /// Whether a digit is required.
     pub require_numbers: bool,
+    /// Whether an upper-case letter is required.
     pub require_uppercase: bool,
+    /// Whether a lower-case letter is required.
     pub require_lowercase: bool,
     /// Number of previous passwords that cannot be reused; 0 when not set.
     pub reuse_prevention: i64,
@@ -138,11 +169,15 @@ impl_resource!(PasswordPolicy);
 pub struct RootUser {
     /// The account id.
     pub id: String,
+    /// The ARN; empty when the kind has none.
     pub arn: String,
+    /// The region, or `global` for global services.
     pub region: String,
+    /// Whether the root user has an MFA device.
     pub mfa_active: bool,
     /// Number of active root access keys.
     pub active_access_keys: i64,
+    /// When the console password was last used.
     pub password_last_used: Option<DateTime<Utc>>,
 }
 impl_resource!(RootUser);

@@ -15,16 +15,23 @@ use std::collections::BTreeMap;
 pub struct Trail {
     /// Trail name.
     pub id: String,
+    /// The ARN; empty when the kind has none.
     pub arn: String,
     /// The trail's home region.
     pub region: String,
+    /// Whether the trail records every region.
     pub is_multi_region: bool,
+    /// Whether it is an AWS Organizations trail.
     pub is_organization_trail: bool,
     /// From `GetTrailStatus`.
     pub is_logging: bool,
+    /// Whether digest files allow validating the logs.
     pub log_file_validation: bool,
+    /// The KMS key (id, ARN or alias); null when not encrypted with KMS.
     pub kms_key_id: Option<String>,
+    /// The bucket logs are delivered to.
     pub s3_bucket: String,
+    /// Whether events of global services (IAM, STS) are included.
     pub include_global_service_events: bool,
     /// Basic event selectors; empty with advanced selectors.
     pub event_selectors: Vec<EventSelector>,
@@ -39,6 +46,7 @@ impl_resource!(Trail);
 pub struct EventSelector {
     /// `All`, `ReadOnly` or `WriteOnly`.
     pub read_write_type: String,
+    /// Whether management events are recorded.
     pub include_management_events: bool,
 }
 
@@ -55,6 +63,7 @@ impl Default for EventSelector {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct AdvancedEventSelector {
+    /// The selector name.
     pub name: String,
     /// Field name to the values it must equal, e.g. `eventCategory = ["Management"]`.
     pub equals: BTreeMap<String, Vec<String>>,
@@ -66,11 +75,15 @@ pub struct AdvancedEventSelector {
 pub struct Recorder {
     /// Recorder name.
     pub id: String,
+    /// The ARN; empty when the kind has none.
     pub arn: String,
+    /// The region, or `global` for global services.
     pub region: String,
     /// From the recorder status.
     pub recording: bool,
+    /// Whether every supported resource type is recorded.
     pub all_supported: bool,
+    /// Whether global resources (IAM) are recorded.
     pub include_global_resource_types: bool,
     /// `SUCCESS`, `FAILURE`, `PENDING`.
     pub last_status: String,
@@ -83,10 +96,13 @@ impl_resource!(Recorder);
 pub struct LogGroup {
     /// Log group name.
     pub id: String,
+    /// The ARN; empty when the kind has none.
     pub arn: String,
+    /// The region, or `global` for global services.
     pub region: String,
     /// Retention in days; null means never expire.
     pub retention_days: Option<i64>,
+    /// The KMS key (id, ARN or alias); null when not encrypted with KMS.
     pub kms_key_id: Option<String>,
 }
 impl_resource!(LogGroup);
@@ -97,11 +113,17 @@ impl_resource!(LogGroup);
 pub struct Alarm {
     /// Alarm name.
     pub id: String,
+    /// The ARN; empty when the kind has none.
     pub arn: String,
+    /// The region, or `global` for global services.
     pub region: String,
+    /// The metric namespace, e.g. `AWS/RDS`.
     pub namespace: String,
+    /// The metric, e.g. `CPUUtilization`.
     pub metric_name: String,
+    /// The metric dimensions, e.g. `DBInstanceIdentifier = orders`.
     pub dimensions: BTreeMap<String, String>,
+    /// Whether the alarm's actions run.
     pub actions_enabled: bool,
     /// ARNs notified on ALARM (SNS topics, auto scaling, ...).
     pub alarm_actions: Vec<String>,
@@ -114,8 +136,11 @@ impl_resource!(Alarm);
 pub struct Topic {
     /// Topic name.
     pub id: String,
+    /// The ARN; empty when the kind has none.
     pub arn: String,
+    /// The region, or `global` for global services.
     pub region: String,
+    /// The topic's subscriptions.
     pub subscriptions: Vec<Subscription>,
 }
 impl_resource!(Topic);
@@ -124,7 +149,9 @@ impl_resource!(Topic);
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Subscription {
+    /// `email`, `sms`, `https`, `lambda`, `sqs`, ...
     pub protocol: String,
+    /// The endpoint (an email address, URL or ARN).
     pub endpoint: String,
     /// Whether the subscription still awaits confirmation.
     pub pending_confirmation: bool,
@@ -136,7 +163,9 @@ pub struct Subscription {
 pub struct Detector {
     /// Detector id.
     pub id: String,
+    /// The ARN; empty when the kind has none.
     pub arn: String,
+    /// The region, or `global` for global services.
     pub region: String,
     /// `ENABLED` or `DISABLED`.
     pub status: String,
@@ -149,8 +178,11 @@ impl_resource!(Detector);
 pub struct Hub {
     /// The hub ARN.
     pub id: String,
+    /// The ARN; empty when the kind has none.
     pub arn: String,
+    /// The region, or `global` for global services.
     pub region: String,
+    /// When Security Hub was enabled.
     pub subscribed_at: Option<DateTime<Utc>>,
 }
 impl_resource!(Hub);
@@ -162,12 +194,15 @@ impl_resource!(Hub);
 pub struct Attestation {
     /// The checklist item, e.g. `backup-restore-tested`.
     pub id: String,
+    /// The ARN; empty when the kind has none.
     pub arn: String,
     /// Always `global`.
     pub region: String,
     /// Who attests.
     pub by: String,
+    /// When the item was attested.
     pub attested_at: Option<DateTime<Utc>>,
+    /// When the attestation stops counting.
     pub expires_at: Option<DateTime<Utc>>,
     /// A link to the evidence (a ticket, a runbook, a restore log).
     pub evidence: String,

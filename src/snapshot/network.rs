@@ -13,11 +13,15 @@ use serde::{Deserialize, Serialize};
 pub struct SecurityGroup {
     /// Group id, `sg-...`.
     pub id: String,
+    /// The ARN; empty when the kind has none.
     pub arn: String,
+    /// The region, or `global` for global services.
     pub region: String,
     /// Group name; `default` for a VPC's default group.
     pub name: String,
+    /// The description, as set by its owner.
     pub description: String,
+    /// The VPC id, `vpc-...`.
     pub vpc_id: String,
     /// Inbound permissions, one per protocol and port range.
     pub ingress: Vec<Permission>,
@@ -42,6 +46,7 @@ pub struct Permission {
     pub source_groups: Vec<String>,
     /// Managed prefix list ids.
     pub prefix_lists: Vec<String>,
+    /// The description, as set by its owner.
     pub description: String,
 }
 
@@ -65,16 +70,23 @@ impl Default for Permission {
 pub struct Instance {
     /// Instance id, `i-...`.
     pub id: String,
+    /// The ARN; empty when the kind has none.
     pub arn: String,
+    /// The region, or `global` for global services.
     pub region: String,
     /// The `Name` tag.
     pub name: String,
     /// `pending`, `running`, `stopped`, `terminated`, ...
     pub state: String,
+    /// The VPC id, `vpc-...`.
     pub vpc_id: String,
+    /// The subnet id, `subnet-...`.
     pub subnet_id: String,
+    /// The public IPv4 address.
     pub public_ip: Option<String>,
+    /// Security group ids, `sg-...`.
     pub security_groups: Vec<String>,
+    /// The instance profile ARN, when one is attached.
     pub iam_instance_profile: Option<String>,
     /// Instance metadata `HttpTokens`: `required` (IMDSv2 only) or `optional`.
     pub metadata_http_tokens: String,
@@ -91,12 +103,17 @@ impl_resource!(Instance, name);
 pub struct LaunchTemplate {
     /// Template id, `lt-...`.
     pub id: String,
+    /// The ARN; empty when the kind has none.
     pub arn: String,
+    /// The region, or `global` for global services.
     pub region: String,
+    /// The name (or `Name` tag), when it differs from the id.
     pub name: String,
+    /// The default version number.
     pub version: i64,
     /// User data of the default version, base64-decoded.
     pub user_data: Option<String>,
+    /// Instance metadata `HttpTokens` of the default version.
     pub metadata_http_tokens: String,
 }
 impl_resource!(LaunchTemplate, name);
@@ -108,10 +125,15 @@ impl_resource!(LaunchTemplate, name);
 pub struct Vpc {
     /// VPC id, `vpc-...`.
     pub id: String,
+    /// The ARN; empty when the kind has none.
     pub arn: String,
+    /// The region, or `global` for global services.
     pub region: String,
+    /// The name (or `Name` tag), when it differs from the id.
     pub name: String,
+    /// The CIDR block.
     pub cidr: String,
+    /// Whether this is the region's default VPC.
     pub is_default: bool,
 }
 impl_resource!(Vpc, name);
@@ -123,11 +145,17 @@ impl_resource!(Vpc, name);
 pub struct Subnet {
     /// Subnet id, `subnet-...`.
     pub id: String,
+    /// The ARN; empty when the kind has none.
     pub arn: String,
+    /// The region, or `global` for global services.
     pub region: String,
+    /// The VPC id, `vpc-...`.
     pub vpc_id: String,
+    /// The availability zone, e.g. `us-east-1a`.
     pub availability_zone: String,
+    /// The CIDR block.
     pub cidr: String,
+    /// Whether instances launched here get a public IP.
     pub map_public_ip_on_launch: bool,
 }
 impl_resource!(Subnet);
@@ -138,13 +166,17 @@ impl_resource!(Subnet);
 pub struct RouteTable {
     /// Route table id, `rtb-...`.
     pub id: String,
+    /// The ARN; empty when the kind has none.
     pub arn: String,
+    /// The region, or `global` for global services.
     pub region: String,
+    /// The VPC id, `vpc-...`.
     pub vpc_id: String,
     /// Whether this is the VPC's main table (used by subnets with no explicit association).
     pub main: bool,
     /// Subnets explicitly associated with this table.
     pub subnet_ids: Vec<String>,
+    /// The routes of the table.
     pub routes: Vec<Route>,
 }
 impl_resource!(RouteTable);
@@ -165,7 +197,9 @@ pub struct Route {
 pub struct FlowLog {
     /// Flow log id, `fl-...`.
     pub id: String,
+    /// The ARN; empty when the kind has none.
     pub arn: String,
+    /// The region, or `global` for global services.
     pub region: String,
     /// The VPC, subnet or network interface it watches.
     pub resource_id: String,
@@ -175,6 +209,7 @@ pub struct FlowLog {
     pub traffic_type: String,
     /// `cloud-watch-logs`, `s3` or `kinesis-data-firehose`.
     pub destination_type: String,
+    /// Where the logs go (an ARN).
     pub destination: String,
 }
 impl_resource!(FlowLog);
@@ -185,11 +220,17 @@ impl_resource!(FlowLog);
 pub struct Address {
     /// Allocation id, `eipalloc-...`.
     pub id: String,
+    /// The ARN; empty when the kind has none.
     pub arn: String,
+    /// The region, or `global` for global services.
     pub region: String,
+    /// The public IPv4 address.
     pub public_ip: String,
+    /// The association id; null when the address is idle.
     pub association_id: Option<String>,
+    /// The instance it is associated with, if any.
     pub instance_id: Option<String>,
+    /// The network interface it is associated with, if any.
     pub network_interface_id: Option<String>,
 }
 impl_resource!(Address);
@@ -200,9 +241,13 @@ impl_resource!(Address);
 pub struct EbsEncryption {
     /// The region name again (one record per region).
     pub id: String,
+    /// The ARN; empty when the kind has none.
     pub arn: String,
+    /// The region, or `global` for global services.
     pub region: String,
+    /// Whether new EBS volumes are encrypted by default.
     pub enabled: bool,
+    /// The KMS key (id, ARN or alias); null when not encrypted with KMS.
     pub kms_key_id: Option<String>,
 }
 impl_resource!(EbsEncryption);
@@ -213,10 +258,13 @@ impl_resource!(EbsEncryption);
 pub struct ManagedInstance {
     /// The EC2 instance id (or `mi-...` for hybrid nodes).
     pub id: String,
+    /// The ARN; empty when the kind has none.
     pub arn: String,
+    /// The region, or `global` for global services.
     pub region: String,
     /// `Online`, `ConnectionLost`, `Inactive`.
     pub ping_status: String,
+    /// The SSM agent version.
     pub agent_version: String,
 }
 impl_resource!(ManagedInstance);
