@@ -186,49 +186,28 @@ impl SeqBuilder {
     }
 }
 
-impl ser::SerializeSeq for SeqBuilder {
-    type Ok = Box<dyn Val>;
-    type Error = ToValError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), ToValError> {
-        self.push(value)
-    }
-    fn end(self) -> Result<Box<dyn Val>, ToValError> {
-        Ok(self.finish())
-    }
+/// serde has four sequence traits; all of them just collect elements.
+macro_rules! seq_builder {
+    ($($trait:ident::$method:ident),*) => {
+        $(impl ser::$trait for SeqBuilder {
+            type Ok = Box<dyn Val>;
+            type Error = ToValError;
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), ToValError> {
+                self.push(value)
+            }
+            fn end(self) -> Result<Box<dyn Val>, ToValError> {
+                Ok(self.finish())
+            }
+        })*
+    };
 }
 
-impl ser::SerializeTuple for SeqBuilder {
-    type Ok = Box<dyn Val>;
-    type Error = ToValError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), ToValError> {
-        self.push(value)
-    }
-    fn end(self) -> Result<Box<dyn Val>, ToValError> {
-        Ok(self.finish())
-    }
-}
-
-impl ser::SerializeTupleStruct for SeqBuilder {
-    type Ok = Box<dyn Val>;
-    type Error = ToValError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), ToValError> {
-        self.push(value)
-    }
-    fn end(self) -> Result<Box<dyn Val>, ToValError> {
-        Ok(self.finish())
-    }
-}
-
-impl ser::SerializeTupleVariant for SeqBuilder {
-    type Ok = Box<dyn Val>;
-    type Error = ToValError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), ToValError> {
-        self.push(value)
-    }
-    fn end(self) -> Result<Box<dyn Val>, ToValError> {
-        Ok(self.finish())
-    }
-}
+seq_builder!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
 
 struct MapBuilder {
     entries: Entries,
@@ -282,6 +261,24 @@ impl ser::SerializeStructVariant for MapBuilder {
 /// Map keys: strings (and numbers or booleans, rendered as strings).
 struct KeySerializer;
 
+/// Key serializer methods that render a scalar as its text.
+macro_rules! key_as_text {
+    ($($name:ident($ty:ty)),*) => {
+        $(fn $name(self, v: $ty) -> Result<Self::Ok, ToValError> {
+            Ok(Cow::Owned(v.to_string()))
+        })*
+    };
+}
+
+/// Key serializer methods for shapes that cannot be map keys.
+macro_rules! not_a_key {
+    ($($name:ident($($arg:ty),*) -> $ret:ty),*) => {
+        $(fn $name(self, $(_: $arg),*) -> Result<$ret, ToValError> {
+            Err(ToValError("map keys must be strings".into()))
+        })*
+    };
+}
+
 impl ser::Serializer for KeySerializer {
     type Ok = Cow<'static, str>;
     type Error = ToValError;
@@ -293,59 +290,38 @@ impl ser::Serializer for KeySerializer {
     type SerializeStruct = ser::Impossible<Self::Ok, ToValError>;
     type SerializeStructVariant = ser::Impossible<Self::Ok, ToValError>;
 
-    fn serialize_str(self, v: &str) -> Result<Self::Ok, ToValError> {
-        Ok(Cow::Owned(v.to_string()))
-    }
-    fn serialize_bool(self, v: bool) -> Result<Self::Ok, ToValError> {
-        Ok(Cow::Owned(v.to_string()))
-    }
-    fn serialize_i8(self, v: i8) -> Result<Self::Ok, ToValError> {
-        Ok(Cow::Owned(v.to_string()))
-    }
-    fn serialize_i16(self, v: i16) -> Result<Self::Ok, ToValError> {
-        Ok(Cow::Owned(v.to_string()))
-    }
-    fn serialize_i32(self, v: i32) -> Result<Self::Ok, ToValError> {
-        Ok(Cow::Owned(v.to_string()))
-    }
-    fn serialize_i64(self, v: i64) -> Result<Self::Ok, ToValError> {
-        Ok(Cow::Owned(v.to_string()))
-    }
-    fn serialize_u8(self, v: u8) -> Result<Self::Ok, ToValError> {
-        Ok(Cow::Owned(v.to_string()))
-    }
-    fn serialize_u16(self, v: u16) -> Result<Self::Ok, ToValError> {
-        Ok(Cow::Owned(v.to_string()))
-    }
-    fn serialize_u32(self, v: u32) -> Result<Self::Ok, ToValError> {
-        Ok(Cow::Owned(v.to_string()))
-    }
-    fn serialize_u64(self, v: u64) -> Result<Self::Ok, ToValError> {
-        Ok(Cow::Owned(v.to_string()))
-    }
-    fn serialize_f32(self, v: f32) -> Result<Self::Ok, ToValError> {
-        Ok(Cow::Owned(v.to_string()))
-    }
-    fn serialize_f64(self, v: f64) -> Result<Self::Ok, ToValError> {
-        Ok(Cow::Owned(v.to_string()))
-    }
-    fn serialize_char(self, v: char) -> Result<Self::Ok, ToValError> {
-        Ok(Cow::Owned(v.to_string()))
-    }
-    fn serialize_bytes(self, _: &[u8]) -> Result<Self::Ok, ToValError> {
-        Err(ToValError("map keys must be strings".into()))
-    }
-    fn serialize_none(self) -> Result<Self::Ok, ToValError> {
-        Err(ToValError("map keys must be strings".into()))
-    }
+    key_as_text!(
+        serialize_str(&str),
+        serialize_bool(bool),
+        serialize_i8(i8),
+        serialize_i16(i16),
+        serialize_i32(i32),
+        serialize_i64(i64),
+        serialize_u8(u8),
+        serialize_u16(u16),
+        serialize_u32(u32),
+        serialize_u64(u64),
+        serialize_f32(f32),
+        serialize_f64(f64),
+        serialize_char(char)
+    );
+
+    not_a_key!(
+        serialize_bytes(&[u8]) -> Self::Ok,
+        serialize_none() -> Self::Ok,
+        serialize_unit() -> Self::Ok,
+        serialize_unit_struct(&'static str) -> Self::Ok,
+        serialize_seq(Option<usize>) -> Self::SerializeSeq,
+        serialize_tuple(usize) -> Self::SerializeTuple,
+        serialize_tuple_struct(&'static str, usize) -> Self::SerializeTupleStruct,
+        serialize_tuple_variant(&'static str, u32, &'static str, usize) -> Self::SerializeTupleVariant,
+        serialize_map(Option<usize>) -> Self::SerializeMap,
+        serialize_struct(&'static str, usize) -> Self::SerializeStruct,
+        serialize_struct_variant(&'static str, u32, &'static str, usize) -> Self::SerializeStructVariant
+    );
+
     fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<Self::Ok, ToValError> {
         value.serialize(self)
-    }
-    fn serialize_unit(self) -> Result<Self::Ok, ToValError> {
-        Err(ToValError("map keys must be strings".into()))
-    }
-    fn serialize_unit_struct(self, _: &'static str) -> Result<Self::Ok, ToValError> {
-        Err(ToValError("map keys must be strings".into()))
     }
     fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> Result<Self::Ok, ToValError> {
         Ok(Cow::Borrowed(variant))
@@ -364,39 +340,6 @@ impl ser::Serializer for KeySerializer {
         _: &'static str,
         _: &T,
     ) -> Result<Self::Ok, ToValError> {
-        Err(ToValError("map keys must be strings".into()))
-    }
-    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, ToValError> {
-        Err(ToValError("map keys must be strings".into()))
-    }
-    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, ToValError> {
-        Err(ToValError("map keys must be strings".into()))
-    }
-    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeTupleStruct, ToValError> {
-        Err(ToValError("map keys must be strings".into()))
-    }
-    fn serialize_tuple_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleVariant, ToValError> {
-        Err(ToValError("map keys must be strings".into()))
-    }
-    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, ToValError> {
-        Err(ToValError("map keys must be strings".into()))
-    }
-    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeStruct, ToValError> {
-        Err(ToValError("map keys must be strings".into()))
-    }
-    fn serialize_struct_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStructVariant, ToValError> {
         Err(ToValError("map keys must be strings".into()))
     }
 }
@@ -418,8 +361,8 @@ impl ser::SerializeStruct for EntriesBuilder {
 }
 
 macro_rules! not_a_struct {
-    ($($name:ident($($arg:ty),*)),*) => {
-        $(fn $name(self, $(_: $arg),*) -> Result<Entries, ToValError> {
+    ($($name:ident($($arg:ty),*) -> $ret:ty),*) => {
+        $(fn $name(self, $(_: $arg),*) -> Result<$ret, ToValError> {
             Err(ToValError("a resource must be a struct".into()))
         })*
     };
@@ -437,24 +380,30 @@ impl ser::Serializer for EntriesSerializer {
     type SerializeStructVariant = ser::Impossible<Entries, ToValError>;
 
     not_a_struct!(
-        serialize_bool(bool),
-        serialize_i8(i8),
-        serialize_i16(i16),
-        serialize_i32(i32),
-        serialize_i64(i64),
-        serialize_u8(u8),
-        serialize_u16(u16),
-        serialize_u32(u32),
-        serialize_u64(u64),
-        serialize_f32(f32),
-        serialize_f64(f64),
-        serialize_char(char),
-        serialize_str(&str),
-        serialize_bytes(&[u8]),
-        serialize_none(),
-        serialize_unit(),
-        serialize_unit_struct(&'static str),
-        serialize_unit_variant(&'static str, u32, &'static str)
+        serialize_bool(bool) -> Entries,
+        serialize_i8(i8) -> Entries,
+        serialize_i16(i16) -> Entries,
+        serialize_i32(i32) -> Entries,
+        serialize_i64(i64) -> Entries,
+        serialize_u8(u8) -> Entries,
+        serialize_u16(u16) -> Entries,
+        serialize_u32(u32) -> Entries,
+        serialize_u64(u64) -> Entries,
+        serialize_f32(f32) -> Entries,
+        serialize_f64(f64) -> Entries,
+        serialize_char(char) -> Entries,
+        serialize_str(&str) -> Entries,
+        serialize_bytes(&[u8]) -> Entries,
+        serialize_none() -> Entries,
+        serialize_unit() -> Entries,
+        serialize_unit_struct(&'static str) -> Entries,
+        serialize_unit_variant(&'static str, u32, &'static str) -> Entries,
+        serialize_seq(Option<usize>) -> Self::SerializeSeq,
+        serialize_tuple(usize) -> Self::SerializeTuple,
+        serialize_tuple_struct(&'static str, usize) -> Self::SerializeTupleStruct,
+        serialize_tuple_variant(&'static str, u32, &'static str, usize) -> Self::SerializeTupleVariant,
+        serialize_map(Option<usize>) -> Self::SerializeMap,
+        serialize_struct_variant(&'static str, u32, &'static str, usize) -> Self::SerializeStructVariant
     );
 
     fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<Entries, ToValError> {
@@ -476,41 +425,11 @@ impl ser::Serializer for EntriesSerializer {
     ) -> Result<Entries, ToValError> {
         Err(ToValError("a resource must be a struct".into()))
     }
-    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, ToValError> {
-        Err(ToValError("a resource must be a struct".into()))
-    }
-    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, ToValError> {
-        Err(ToValError("a resource must be a struct".into()))
-    }
-    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeTupleStruct, ToValError> {
-        Err(ToValError("a resource must be a struct".into()))
-    }
-    fn serialize_tuple_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleVariant, ToValError> {
-        Err(ToValError("a resource must be a struct".into()))
-    }
-    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, ToValError> {
-        Err(ToValError("a resource must be a struct".into()))
-    }
     fn serialize_struct(self, _: &'static str, len: usize) -> Result<Self::SerializeStruct, ToValError> {
         Ok(EntriesBuilder(MapBuilder {
             entries: Vec::with_capacity(len + 8),
             key: None,
         }))
-    }
-    fn serialize_struct_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStructVariant, ToValError> {
-        Err(ToValError("a resource must be a struct".into()))
     }
 }
 

@@ -140,7 +140,7 @@ pub trait Resource {
 /// Implements [`Resource`] for a struct with `id`, `arn`, `region` (and
 /// optionally `name`) string fields.
 macro_rules! impl_resource {
-    ($ty:ty) => {
+    ($ty:ty $(, $name:ident)?) => {
         impl $crate::snapshot::Resource for $ty {
             fn id(&self) -> &str {
                 &self.id
@@ -151,22 +151,9 @@ macro_rules! impl_resource {
             fn region(&self) -> &str {
                 &self.region
             }
-        }
-    };
-    ($ty:ty, name) => {
-        impl $crate::snapshot::Resource for $ty {
-            fn id(&self) -> &str {
-                &self.id
-            }
-            fn arn(&self) -> &str {
-                &self.arn
-            }
-            fn region(&self) -> &str {
-                &self.region
-            }
-            fn name(&self) -> &str {
-                &self.name
-            }
+            $(fn name(&self) -> &str {
+                &self.$name
+            })?
         }
     };
 }
