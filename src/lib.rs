@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod engine;
 pub mod prepare;
+pub mod probe;
 pub mod report;
 pub mod rules;
 pub mod snapshot;

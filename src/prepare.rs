@@ -59,11 +59,20 @@ pub struct Prepared {
     pub collected_at: DateTime<Utc>,
     pub regions: Vec<String>,
     pub gaps: Vec<Gap>,
+    /// The kinds the snapshot covers; `None` means every kind.
+    pub collected: Option<Vec<String>>,
     /// Resources by kind, synthetic kinds (`account`, `region`) included.
     pub items: HashMap<&'static str, Vec<Item>>,
 }
 
 impl Prepared {
+    /// Whether the snapshot covers `kind`.
+    pub fn covers(&self, kind: &str) -> bool {
+        self.collected
+            .as_ref()
+            .is_none_or(|kinds| kinds.iter().any(|k| k == kind))
+    }
+
     /// The resources of `kind` (empty when there are none).
     pub fn of_kind(&self, kind: &str) -> &[Item] {
         self.items.get(kind).map_or(&[], Vec::as_slice)
@@ -705,6 +714,7 @@ pub fn prepare(snapshot: &Snapshot) -> Prepared {
         collected_at: snapshot.collected_at,
         regions: snapshot.regions.clone(),
         gaps: snapshot.gaps.clone(),
+        collected: snapshot.collected.clone(),
         items,
     }
 }

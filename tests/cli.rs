@@ -345,3 +345,44 @@ fn help_explains_flags_with_examples_and_exit_codes() {
         assert!(out.contains(expected), "missing {expected:?}");
     }
 }
+
+#[test]
+fn scan_probe_without_public_endpoints_says_so_and_saves_the_snapshot() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let snapshot = temp_file(
+        dir.path(),
+        "private.json",
+        r#"{"format": "posture-audit/snapshot", "version": 1, "account": {"id": "111122223333"},
+            "collected_at": "2026-11-24T05:00:00Z", "regions": ["us-east-1"],
+            "resources": {"ec2.address": [{"id": "eipalloc-1", "region": "us-east-1", "instance_id": "i-1"}]}}"#,
+    );
+    let saved = dir.path().join("saved.json");
+    let o = audit(&[
+        "scan",
+        "--snapshot",
+        snapshot.to_str().expect("utf-8"),
+        "--probe",
+        "--only",
+        "ec2-eip-attached",
+        "--save-snapshot",
+        saved.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("--probe found no public endpoint"),
+        "{}",
+        stderr(&o)
+    );
+    let o = audit(&[
+        "scan",
+        "--snapshot",
+        saved.to_str().expect("utf-8"),
+        "--only",
+        "ec2-eip-attached",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(report["summary"]["passed"], 1);
+}

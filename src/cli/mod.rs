@@ -4,6 +4,7 @@
 //! Exit codes: 0 nothing failing at or above `--fail-on`; 1 failing findings
 //! at or above it; 2 usage, input or configuration error.
 
+pub mod probe_cmd;
 pub mod rules_cmd;
 pub mod scan;
 
@@ -24,6 +25,8 @@ Examples:
   audit scan --snapshot fixtures/example-account.json
   audit scan --snapshot prod.json --format sarif -o audit.sarif
   audit scan --snapshot prod.json --fail-on high --only rds-no-public-access,ec2-sg-no-public-ssh
+  audit scan --snapshot prod.json --probe --save-snapshot prod-probed.json
+  audit probe app.example.com https://api.example.com/health
   audit rules list
   audit rules show rds-backup-retention
   audit rules test my-rules/";
@@ -41,6 +44,9 @@ pub struct Cli {
 pub enum Command {
     /// Audit an account snapshot file (offline; no AWS access needed).
     Scan(ScanArgs),
+    /// Probe HTTP endpoints on the wire (HSTS, HTTPS redirect, security
+    /// headers) and audit what they actually send.
+    Probe(ProbeCommandArgs),
     /// List, show and test rules.
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -76,6 +82,80 @@ pub struct ScanArgs {
     /// Info findings never fail the gate. Example: --fail-on high
     #[arg(long, value_name = "SEVERITY", default_value = "low", value_parser = parse_fail_on)]
     pub fail_on: FailOn,
+    /// Also probe the account's public endpoints found in the snapshot
+    /// (CloudFront domain names and aliases, internet-facing load balancers):
+    /// sends requests to them. Off by default.
+    #[arg(long)]
+    pub probe: bool,
+    #[command(flatten)]
+    pub probe_options: ProbeArgs,
+    /// Write the audited snapshot, probed endpoints included, to FILE, so it
+    /// can be re-audited offline. Example: --save-snapshot prod-probed.json
+    #[arg(long, value_name = "FILE")]
+    pub save_snapshot: Option<PathBuf>,
+}
+
+/// Flags of `audit probe`.
+#[derive(Debug, Args)]
+#[command(after_help = PROBE_HELP)]
+pub struct ProbeCommandArgs {
+    /// Endpoints: a host (app.example.com), an https:// URL, or
+    /// `https://host:8443/=http://host:8080/` to name both ports.
+    #[arg(value_name = "ENDPOINT")]
+    pub endpoints: Vec<String>,
+    /// Also probe the public endpoints of this snapshot, and audit the
+    /// snapshot with them. Example: --snapshot prod.json
+    #[arg(long, value_name = "FILE")]
+    pub snapshot: Option<PathBuf>,
+    #[command(flatten)]
+    pub probe_options: ProbeArgs,
+    /// Write the probed endpoints (with the snapshot, if one was given) as a
+    /// snapshot to FILE, for `audit scan` later. Example: --save-snapshot probed.json
+    #[arg(long, value_name = "FILE")]
+    pub save_snapshot: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+    /// Exit 1 when a finding at least this severe fails; `none` never fails.
+    #[arg(long, value_name = "SEVERITY", default_value = "low", value_parser = parse_fail_on)]
+    pub fail_on: FailOn,
+}
+
+const PROBE_HELP: &str = "\
+Each endpoint gets one GET over HTTPS (status, headers, TLS version, certificate dates) and one
+over plain HTTP (does it redirect to HTTPS on the same host?). Redirects are followed within the
+host only. Timeouts, refused connections, DNS and TLS failures are reported as `error` findings.
+
+Examples:
+  audit probe app.example.com
+  audit probe https://internal.example.com/ --ca-cert corp-ca.pem
+  audit probe https://127.0.0.1:8443/=http://127.0.0.1:8080/ --timeout 2
+  audit probe --snapshot prod.json --save-snapshot prod-probed.json";
+
+/// How to probe endpoints.
+#[derive(Debug, Args)]
+pub struct ProbeArgs {
+    /// Seconds allowed for each request (connect, TLS and response head).
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0, value_parser = parse_seconds)]
+    pub timeout: f64,
+    /// Endpoints probed at the same time.
+    #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub concurrency: u16,
+    /// Redirects followed within the same host.
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub max_redirects: u8,
+    /// PEM certificates to trust besides the public web PKI, for internal
+    /// endpoints (repeatable). Example: --ca-cert corp-ca.pem
+    #[arg(long = "ca-cert", value_name = "FILE")]
+    pub ca_cert: Vec<PathBuf>,
+}
+
+fn parse_seconds(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v > 0.0 && v <= 300.0 => Ok(v),
+        _ => Err(format!("`{s}` is not a number of seconds between 0 and 300")),
+    }
 }
 
 /// Output flags shared by every command that writes a report.
@@ -176,6 +256,7 @@ pub fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Scan(args) => scan::run(&args),
+        Command::Probe(args) => probe_cmd::run(&args),
         Command::Rules(command) => rules_cmd::run(&command),
         Command::Schema { which } => print_schema(which),
     };

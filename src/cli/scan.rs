@@ -58,7 +58,13 @@ pub fn exit_code(report: &engine::Report, fail_on: FailOn) -> ExitCode {
 
 pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     let rules = load_rules(&args.selection)?;
-    let snapshot = crate::snapshot::load(&args.snapshot)?;
+    let mut snapshot = crate::snapshot::load(&args.snapshot)?;
+    if args.probe {
+        super::probe_cmd::probe_snapshot(&mut snapshot, &args.probe_options)?;
+    }
+    if let Some(path) = &args.save_snapshot {
+        super::probe_cmd::save_snapshot(&snapshot, path)?;
+    }
     let prepared = crate::prepare::prepare(&snapshot);
     let mut options = options(&args.selection);
     options.snapshot_path = Some(args.snapshot.display().to_string());

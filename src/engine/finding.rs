@@ -92,6 +92,9 @@ pub struct Summary {
     /// Failing findings by severity.
     pub failed_by_severity: BTreeMap<Severity, usize>,
     pub rules_evaluated: usize,
+    /// Rules not evaluated because the snapshot does not cover the kinds they
+    /// need (a partial snapshot, see `collected`).
+    pub rules_not_covered: usize,
     pub resources: usize,
 }
 

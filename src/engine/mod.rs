@@ -38,7 +38,13 @@ pub struct Options {
 }
 
 impl Options {
-    fn selects(&self, rule: &Rule) -> bool {
+    fn selects(&self, rule: &Rule, prepared: &Prepared) -> bool {
+        // A partial snapshot (probed endpoints only, say) says what it covers;
+        // rules needing anything else do not apply to it.
+        rule.needs.iter().all(|kind| prepared.covers(kind)) && self.selects_by_flags(rule)
+    }
+
+    fn selects_by_flags(&self, rule: &Rule) -> bool {
         (self.only.is_empty() || self.only.iter().any(|id| id == &rule.id))
             && !self.skip.iter().any(|id| id == &rule.id)
             && self.min_severity.is_none_or(|min| rule.severity.at_least(min))
@@ -69,6 +75,8 @@ pub enum Outcome {
     OutOfScope,
     Pass,
     Fail(Vec<String>),
+    /// `check.error` gave a reason the data does not allow a verdict.
+    Undecided(String),
     Error(String),
 }
 
@@ -99,6 +107,14 @@ fn outcome(rule: &Rule, root: &Context, resource: &dyn Val, params: &dyn Val, ac
             Ok(cel::Value::Bool(true)) => {}
             Ok(cel::Value::Bool(false)) => return Outcome::OutOfScope,
             Ok(other) => return Outcome::Error(format!("`check.when` returned {other:?}, not a bool")),
+            Err(e) => return Outcome::Error(e),
+        }
+    }
+    if let Some(error) = &rule.error {
+        match run(error, root, &vars) {
+            Ok(cel::Value::Null) => {}
+            Ok(cel::Value::String(reason)) => return Outcome::Undecided(reason.to_string()),
+            Ok(other) => return Outcome::Error(format!("`check.error` returned {other:?}, not a string or null")),
             Err(e) => return Outcome::Error(e),
         }
     }
@@ -200,6 +216,13 @@ pub fn evaluate_item(
             format!("{display}{scope} does not meet: {}", rule.title),
             evidence,
         )),
+        Outcome::Undecided(reason) => Some(finding(
+            rule,
+            Status::Error,
+            resource,
+            format!("{display}{scope}: cannot decide: {reason}"),
+            Vec::new(),
+        )),
         Outcome::Error(e) => Some(finding(
             rule,
             Status::Error,
@@ -212,7 +235,12 @@ pub fn evaluate_item(
 
 /// Evaluates `rules` against a prepared snapshot.
 pub fn evaluate(rules: &RuleSet, prepared: &Prepared, options: &Options) -> Report {
-    let selected: Vec<&Rule> = rules.rules.iter().filter(|r| options.selects(r)).collect();
+    let selected: Vec<&Rule> = rules.rules.iter().filter(|r| options.selects(r, prepared)).collect();
+    let not_covered = rules
+        .rules
+        .iter()
+        .filter(|r| options.selects_by_flags(r) && !options.selects(r, prepared))
+        .count();
     let params: Vec<Box<dyn Val>> = selected
         .iter()
         .map(|r| r.params_value(options.params.get(&r.id)))
@@ -273,6 +301,7 @@ pub fn evaluate(rules: &RuleSet, prepared: &Prepared, options: &Options) -> Repo
 
     let mut summary = Summary {
         rules_evaluated: selected.len(),
+        rules_not_covered: not_covered,
         resources: prepared.resource_count(),
         ..Summary::default()
     };

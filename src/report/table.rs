@@ -93,14 +93,18 @@ impl Emitter for TableEmitter {
         };
         writeln!(
             out,
-            "\n{} failed{detail}, {} passed, {} errors, {} skipped, 0 waived — {} rules over {} resources in account {}{}",
+            "\n{} failed{detail}, {} passed, {} errors, {} skipped, 0 waived — {} rules over {} resources{}{}",
             s.failed,
             s.passed,
             s.errors,
             s.skipped,
             s.rules_evaluated,
             s.resources,
-            report.target.account.id,
+            if report.target.account.id.is_empty() {
+                String::new()
+            } else {
+                format!(" in account {}", report.target.account.id)
+            },
             if report.gaps.is_empty() {
                 String::new()
             } else {

@@ -43,6 +43,7 @@ pub struct Rule {
     /// Parameter defaults, as JSON.
     pub params: serde_json::Map<String, serde_json::Value>,
     pub when: Option<Expr>,
+    pub error: Option<Expr>,
     pub assert: Expr,
     pub evidence: Option<Expr>,
     pub tests: Vec<spec::TestCase>,
@@ -310,6 +311,7 @@ pub fn compile(path: &Path, text: &str) -> Result<Rule, Vec<Problem>> {
         }
     };
     let when = file.check.when.as_ref().map(|w| compile_expr(w, "check.when"));
+    let error = file.check.error.as_ref().map(|e| compile_expr(e, "check.error"));
     let assert = compile_expr(&file.check.assert, "check.assert");
     let evidence = file.check.evidence.as_ref().map(|e| compile_expr(e, "check.evidence"));
 
@@ -342,7 +344,7 @@ pub fn compile(path: &Path, text: &str) -> Result<Rule, Vec<Problem>> {
     if !problems.is_empty() {
         return Err(problems);
     }
-    let (Some(assert), when, evidence) = (assert, when.flatten(), evidence.flatten()) else {
+    let (Some(assert), when, error, evidence) = (assert, when.flatten(), error.flatten(), evidence.flatten()) else {
         return Err(problems);
     };
     Ok(Rule {
@@ -359,6 +361,7 @@ pub fn compile(path: &Path, text: &str) -> Result<Rule, Vec<Problem>> {
         compliance: std::sync::Arc::new(file.compliance),
         params,
         when,
+        error,
         assert,
         evidence,
         tests: file.tests,

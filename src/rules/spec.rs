@@ -123,6 +123,10 @@ pub struct RuleFile {
 pub struct Check {
     /// The rule applies only to resources for which this is true.
     pub when: Option<Spanned<String>>,
+    /// When it yields a string, the rule cannot decide for this resource and
+    /// reports `error` with that reason (e.g. the endpoint could not be
+    /// reached); `null` means the data is there.
+    pub error: Option<Spanned<String>>,
     /// True for a compliant resource.
     pub assert: Spanned<String>,
     /// What exactly is wrong: a string or a list of strings.

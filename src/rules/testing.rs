@@ -101,6 +101,7 @@ fn snapshot_of(rule: &Rule, case: &TestCase) -> Result<(Snapshot, String), Strin
         },
         resources,
         gaps,
+        collected: None,
     };
     Ok((snapshot, id))
 }

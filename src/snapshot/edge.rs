@@ -246,14 +246,25 @@ pub struct HttpEndpoint {
     pub origin: String,
     /// The HTTPS response; null when the request failed (see `https_error`).
     pub https: Option<HttpResponse>,
-    /// Why the HTTPS request failed (timeout, TLS error, DNS failure).
-    pub https_error: Option<String>,
+    /// Why the HTTPS request failed; null when it succeeded.
+    pub https_error: Option<ProbeError>,
     /// The plain HTTP response; null when the request failed.
     pub http: Option<HttpResponse>,
-    /// Why the plain HTTP request failed.
-    pub http_error: Option<String>,
+    /// Why the plain HTTP request failed; null when it succeeded.
+    pub http_error: Option<ProbeError>,
 }
 impl_resource!(HttpEndpoint);
+
+/// Why a probe request failed.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct ProbeError {
+    /// `timeout`, `connection_refused`, `dns`, `tls`, `http` (not a valid
+    /// HTTP response) or `io`.
+    pub code: String,
+    /// What happened, e.g. `invalid peer certificate: certificate expired`.
+    pub message: String,
+}
 
 /// What a probe received.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
@@ -263,11 +274,15 @@ pub struct HttpResponse {
     pub status: i64,
     /// Response headers, names in lower case.
     pub headers: BTreeMap<String, String>,
-    /// For a redirect, the `Location` header; for the final response after
-    /// redirects, the URL it came from.
+    /// The URL this response answered (after same-host redirects).
+    pub url: String,
+    /// The `Location` of the last redirect, when the probe stopped at one.
     pub location: Option<String>,
-    /// Whether the plain HTTP request ended on an `https://` URL of the same host.
+    /// Whether the plain HTTP request redirected to an `https://` URL of the same host.
     pub redirects_to_https: bool,
+    /// Why the probe stopped following redirects, when it did (too many,
+    /// or a redirect to another host).
+    pub note: Option<String>,
     /// e.g. `TLSv1.3`, for HTTPS.
     pub tls_version: Option<String>,
     /// For HTTPS: the start of the server certificate's validity.

@@ -61,6 +61,12 @@ pub struct Snapshot {
     /// by a gap reports `error`, never `pass`, for the gap's scope.
     #[serde(default)]
     pub gaps: Vec<Gap>,
+    /// The resource kinds this snapshot covers; absent means every kind. A
+    /// partial snapshot (only probed endpoints, say) lists what it holds, and
+    /// rules that need anything else are not evaluated on it rather than
+    /// failing for lack of data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collected: Option<Vec<String>>,
 }
 
 /// The audited account.
@@ -445,6 +451,11 @@ fn strip_position(message: &str) -> String {
 /// Checks invariants the types cannot express.
 fn validate(snapshot: &Snapshot) -> Result<(), String> {
     let mut problems = Vec::new();
+    for kind in snapshot.collected.iter().flatten() {
+        if !KINDS.contains(&kind.as_str()) {
+            problems.push(format!("`collected` names unknown kind `{kind}`"));
+        }
+    }
     for (kind, resources) in snapshot.resources.each_kind() {
         for (index, resource) in resources.iter().enumerate() {
             if resource.id().is_empty() {
