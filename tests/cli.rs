@@ -386,3 +386,28 @@ fn scan_probe_without_public_endpoints_says_so_and_saves_the_snapshot() {
     let report: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
     assert_eq!(report["summary"]["passed"], 1);
 }
+
+#[test]
+fn a_bad_configuration_file_is_reported_with_positions() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = temp_file(
+        dir.path(),
+        "audit.toml",
+        "[probe]\nendpoints = [\"ftp://nope\"]\nretries = 3\n",
+    );
+    let path = config.to_str().expect("utf-8");
+    let o = audit(&["config", "check", "--config", path]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("audit.toml:3:1: unknown field `retries`"),
+        "{}",
+        stderr(&o)
+    );
+    let o = audit(&["scan", "--snapshot", EXAMPLE, "--config", path]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(o.stdout.is_empty());
+    let valid = temp_file(dir.path(), "valid.toml", "[probe]\nendpoints = [\"app.example.com\"]\n");
+    let o = audit(&["config", "check", "--config", valid.to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("valid (1 probe endpoints)"), "{}", stdout(&o));
+}

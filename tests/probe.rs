@@ -416,3 +416,26 @@ fn public_endpoints_are_discovered_from_a_snapshot() {
         ]
     );
 }
+
+#[test]
+fn endpoints_and_ca_bundles_come_from_the_configuration_file() {
+    let lab = Lab::new();
+    let good = lab.pair(page(GOOD_HEADERS), redirect_to_https, false);
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir(dir.path().join("certs")).expect("mkdir");
+    std::fs::write(dir.path().join("certs/ca.pem"), &lab.pki.ca_pem).expect("write CA");
+    let config = dir.path().join("audit.toml");
+    let spec = format!("{}={}", good.https, good.http);
+    std::fs::write(
+        &config,
+        format!("[probe]\nendpoints = [\"{spec}\"]\nca_certs = [\"certs/ca.pem\"]\ntimeout_seconds = 2\n"),
+    )
+    .expect("write config");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_audit"))
+        .args(["probe", "--config", config.to_str().expect("utf-8"), "--format", "json"])
+        .output()
+        .expect("audit runs");
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON report");
+    assert_eq!(report["summary"]["passed"], 3, "{report}");
+}

@@ -27,6 +27,7 @@ Examples:
   audit scan --snapshot prod.json --fail-on high --only rds-no-public-access,ec2-sg-no-public-ssh
   audit scan --snapshot prod.json --probe --save-snapshot prod-probed.json
   audit probe app.example.com https://api.example.com/health
+  audit config check
   audit rules list
   audit rules show rds-backup-retention
   audit rules test my-rules/";
@@ -50,6 +51,9 @@ pub enum Command {
     /// List, show and test rules.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Check the configuration file without auditing anything.
+    #[command(subcommand)]
+    Config(ConfigCommand),
     /// Print the JSON Schema of the snapshot or report format.
     Schema {
         /// Which schema.
@@ -74,6 +78,9 @@ pub struct ScanArgs {
     /// Example: --snapshot fixtures/example-account.json
     #[arg(long, value_name = "FILE")]
     pub snapshot: PathBuf,
+    /// The configuration file; default: audit.toml in the working folder, if any.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     #[command(flatten)]
     pub output: OutputArgs,
     #[command(flatten)]
@@ -107,6 +114,10 @@ pub struct ProbeCommandArgs {
     /// snapshot with them. Example: --snapshot prod.json
     #[arg(long, value_name = "FILE")]
     pub snapshot: Option<PathBuf>,
+    /// The configuration file, whose `[probe] endpoints` are probed too;
+    /// default: audit.toml in the working folder, if any.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     #[command(flatten)]
     pub probe_options: ProbeArgs,
     /// Write the probed endpoints (with the snapshot, if one was given) as a
@@ -136,9 +147,10 @@ Examples:
 /// How to probe endpoints.
 #[derive(Debug, Args)]
 pub struct ProbeArgs {
-    /// Seconds allowed for each request (connect, TLS and response head).
-    #[arg(long, value_name = "SECONDS", default_value_t = 10.0, value_parser = parse_seconds)]
-    pub timeout: f64,
+    /// Seconds allowed for each request (connect, TLS and response head);
+    /// default: `[probe] timeout_seconds` of the configuration, else 10.
+    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
+    pub timeout: Option<f64>,
     /// Endpoints probed at the same time.
     #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub concurrency: u16,
@@ -186,6 +198,16 @@ pub struct SelectionArgs {
     /// Example: --min-severity medium
     #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
     pub min_severity: Option<Severity>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Validate the configuration file: every problem, with file, line and column.
+    Check {
+        /// The configuration file; default: audit.toml in the working folder.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -257,6 +279,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Scan(args) => scan::run(&args),
         Command::Probe(args) => probe_cmd::run(&args),
+        Command::Config(ConfigCommand::Check { config }) => check_config(config.as_deref()),
         Command::Rules(command) => rules_cmd::run(&command),
         Command::Schema { which } => print_schema(which),
     };
@@ -270,6 +293,22 @@ pub fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn check_config(path: Option<&std::path::Path>) -> anyhow::Result<ExitCode> {
+    let config = crate::config::load(path)?;
+    match &config.path {
+        Some(path) => println!(
+            "{}: valid ({} probe endpoints)",
+            path.display(),
+            config.probe.endpoints.len()
+        ),
+        None => println!(
+            "no {} in this folder and no --config: nothing to check",
+            crate::config::DEFAULT_FILE
+        ),
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn print_schema(which: SchemaKind) -> anyhow::Result<ExitCode> {

@@ -2,20 +2,23 @@
 
 use super::scan::{exit_code, load_rules, options, render};
 use super::{ProbeArgs, ProbeCommandArgs, write_output};
+use crate::config::Config;
 use crate::probe::{self, Target};
 use crate::snapshot::{self, Snapshot};
 use anyhow::{Context as _, bail};
 use std::process::ExitCode;
 use std::time::Duration;
 
-/// Probe options from flags (reads the CA bundles).
-fn probe_options(args: &ProbeArgs) -> anyhow::Result<probe::Options> {
+/// Probe options from flags, then the configuration, then defaults (reads
+/// the CA bundles).
+fn probe_options(args: &ProbeArgs, config: &Config) -> anyhow::Result<probe::Options> {
     let mut extra_roots = Vec::new();
-    for path in &args.ca_cert {
+    for path in args.ca_cert.iter().chain(&config.probe.ca_certs) {
         extra_roots.extend(probe::read_ca_bundle(path)?);
     }
+    let timeout = args.timeout.or(config.probe.timeout_seconds).unwrap_or(10.0);
     Ok(probe::Options {
-        timeout: Duration::from_secs_f64(args.timeout),
+        timeout: Duration::from_secs_f64(timeout),
         concurrency: usize::from(args.concurrency),
         max_redirects: usize::from(args.max_redirects),
         extra_roots,
@@ -23,8 +26,12 @@ fn probe_options(args: &ProbeArgs) -> anyhow::Result<probe::Options> {
 }
 
 /// Probes `targets` and returns the endpoints.
-pub fn probe(targets: Vec<Target>, args: &ProbeArgs) -> anyhow::Result<Vec<crate::snapshot::edge::HttpEndpoint>> {
-    let options = probe_options(args)?;
+pub fn probe(
+    targets: Vec<Target>,
+    args: &ProbeArgs,
+    config: &Config,
+) -> anyhow::Result<Vec<crate::snapshot::edge::HttpEndpoint>> {
+    let options = probe_options(args, config)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -35,16 +42,18 @@ pub fn probe(targets: Vec<Target>, args: &ProbeArgs) -> anyhow::Result<Vec<crate
         .context("invalid TLS configuration (a --ca-cert certificate was refused)")
 }
 
-/// Probes the public endpoints found in `snapshot` and adds them to it.
-pub fn probe_snapshot(snapshot: &mut Snapshot, args: &ProbeArgs) -> anyhow::Result<()> {
-    let targets = probe::discover(snapshot);
+/// Probes the public endpoints found in `snapshot`, and those of the
+/// configuration, and adds them to it.
+pub fn probe_snapshot(snapshot: &mut Snapshot, args: &ProbeArgs, config: &Config) -> anyhow::Result<()> {
+    let mut targets = probe::discover(snapshot);
+    targets.extend(config.probe.endpoints.iter().cloned());
     if targets.is_empty() {
         eprintln!(
-            "note: --probe found no public endpoint in the snapshot (CloudFront distribution or internet-facing load balancer)"
+            "note: --probe found no public endpoint in the snapshot (CloudFront distribution or internet-facing load balancer) and none in the configuration"
         );
         return Ok(());
     }
-    let endpoints = probe(targets, args)?;
+    let endpoints = probe(targets, args, config)?;
     probe::merge(snapshot, endpoints);
     Ok(())
 }
@@ -58,11 +67,13 @@ pub fn save_snapshot(snapshot: &Snapshot, path: &std::path::Path) -> anyhow::Res
 
 pub fn run(args: &ProbeCommandArgs) -> anyhow::Result<ExitCode> {
     let rules = load_rules(&args.selection)?;
+    let config = crate::config::load(args.config.as_deref())?;
     let mut targets = args
         .endpoints
         .iter()
         .map(|spec| probe::parse_target(spec, "cli"))
         .collect::<Result<Vec<_>, _>>()?;
+    targets.extend(config.probe.endpoints.iter().cloned());
     let mut snapshot = match &args.snapshot {
         Some(path) => {
             let snapshot = snapshot::load(path)?;
@@ -73,10 +84,10 @@ pub fn run(args: &ProbeCommandArgs) -> anyhow::Result<ExitCode> {
     };
     if targets.is_empty() {
         bail!(
-            "nothing to probe: name endpoints (`audit probe app.example.com`), or give --snapshot with CloudFront distributions or internet-facing load balancers"
+            "nothing to probe: name endpoints (`audit probe app.example.com`), list them under [probe] in audit.toml, or give --snapshot with CloudFront distributions or internet-facing load balancers"
         );
     }
-    let endpoints = probe(targets, &args.probe_options)?;
+    let endpoints = probe(targets, &args.probe_options, &config)?;
     let snapshot = match snapshot.take() {
         Some(mut snapshot) => {
             probe::merge(&mut snapshot, endpoints);

@@ -58,9 +58,10 @@ pub fn exit_code(report: &engine::Report, fail_on: FailOn) -> ExitCode {
 
 pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     let rules = load_rules(&args.selection)?;
+    let config = crate::config::load(args.config.as_deref())?;
     let mut snapshot = crate::snapshot::load(&args.snapshot)?;
     if args.probe {
-        super::probe_cmd::probe_snapshot(&mut snapshot, &args.probe_options)?;
+        super::probe_cmd::probe_snapshot(&mut snapshot, &args.probe_options, &config)?;
     }
     if let Some(path) = &args.save_snapshot {
         super::probe_cmd::save_snapshot(&snapshot, path)?;
