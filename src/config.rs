@@ -7,15 +7,30 @@
 //! decide what the settings do.
 //!
 //! ```toml
+//! [rules]
+//! disable = ["ec2-eip-attached", "ecr-*"]   # ids, or globs with *
+//! enable = ["rds-*", "ec2-sg-*"]            # when set: only these
+//! services = ["rds", "ec2"]                 # when set: only these services
+//! min_severity = "medium"
+//!
+//! [params.rds-backup-retention]
+//! min_days = 14
+//!
+//! [defaults]
+//! fail_on = "high"                          # unless --fail-on is given
+//! format = "table"                          # unless --format is given
+//!
 //! [probe]
 //! endpoints = ["app.example.com", "https://api.example.com/health"]
 //! ca_certs = ["certs/corp-ca.pem"]   # relative to the configuration file
 //! timeout_seconds = 5
 //! ```
 
-use crate::rules::Problem;
+use crate::rules::spec::Severity;
+use crate::rules::{Problem, RuleSet};
 use crate::snapshot::line_column;
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
 
@@ -27,7 +42,61 @@ pub const DEFAULT_FILE: &str = "audit.toml";
 pub struct Config {
     /// Where it was read from; `None` when there is no configuration file.
     pub path: Option<PathBuf>,
+    /// The file's text, for positions in later checks.
+    text: String,
+    pub rules: RuleSelection,
+    /// Parameter overrides by rule id.
+    pub params: BTreeMap<String, serde_json::Map<String, serde_json::Value>>,
+    pub defaults: Defaults,
     pub probe: ProbeConfig,
+}
+
+/// The `[rules]` table: which rules run.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSelection {
+    /// When not empty, only rules matching one of these ids or globs.
+    #[serde(default)]
+    pub enable: Vec<Spanned<String>>,
+    /// Rules never run: ids or globs.
+    #[serde(default)]
+    pub disable: Vec<Spanned<String>>,
+    /// When not empty, only rules of these services (`rds`, `ec2`, ...).
+    #[serde(default)]
+    pub services: Vec<Spanned<String>>,
+    /// Services whose rules never run.
+    #[serde(default)]
+    pub disable_services: Vec<Spanned<String>>,
+    /// Only rules at least this severe.
+    #[serde(default)]
+    pub min_severity: Option<Severity>,
+}
+
+impl RuleSelection {
+    /// Whether the configuration lets `rule` run.
+    pub fn selects(&self, rule: &crate::rules::Rule) -> bool {
+        let matches = |patterns: &[Spanned<String>]| patterns.iter().any(|p| glob(p.get_ref(), &rule.id));
+        let service = |names: &[Spanned<String>]| names.iter().any(|s| s.get_ref() == rule.service());
+        (self.enable.is_empty() || matches(&self.enable))
+            && !matches(&self.disable)
+            && (self.services.is_empty() || service(&self.services))
+            && !service(&self.disable_services)
+            && self.min_severity.is_none_or(|min| rule.severity.at_least(min))
+    }
+}
+
+/// The `[defaults]` table: values for flags that were not given.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Defaults {
+    /// `critical`, `high`, `medium`, `low` or `none`.
+    pub fail_on: Option<String>,
+    /// `table`, `json` or `sarif`.
+    pub format: Option<String>,
+}
+
+fn glob(pattern: &str, text: &str) -> bool {
+    crate::rules::policy::wildcard_match(pattern.as_bytes(), text.as_bytes())
 }
 
 /// The `[probe]` table.
@@ -45,6 +114,12 @@ pub struct ProbeConfig {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
+    #[serde(default)]
+    rules: RuleSelection,
+    #[serde(default)]
+    params: BTreeMap<String, toml::Table>,
+    #[serde(default)]
+    defaults: Defaults,
     #[serde(default)]
     probe: Option<RawProbe>,
 }
@@ -105,8 +180,38 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigErrors> {
     let mut problems = Vec::new();
     let mut config = Config {
         path: Some(path.to_owned()),
+        text: text.to_string(),
         ..Config::default()
     };
+    for (rule, table) in raw.params {
+        match serde_json::to_value(&table) {
+            Ok(serde_json::Value::Object(map)) => {
+                config.params.insert(rule, map);
+            }
+            _ => problems.push(at(
+                locate(text, &format!("params.{rule}")),
+                format!("[params.{rule}] is not a table of values"),
+            )),
+        }
+    }
+    if let Some(fail_on) = &raw.defaults.fail_on
+        && !matches!(fail_on.as_str(), "critical" | "high" | "medium" | "low" | "none")
+    {
+        problems.push(at(
+            locate(text, "fail_on"),
+            format!("defaults.fail_on is `{fail_on}`; use critical, high, medium, low or none"),
+        ));
+    }
+    if let Some(format) = &raw.defaults.format
+        && !matches!(format.as_str(), "table" | "json" | "sarif")
+    {
+        problems.push(at(
+            locate(text, "format"),
+            format!("defaults.format is `{format}`; use table, json or sarif"),
+        ));
+    }
+    config.rules = raw.rules;
+    config.defaults = raw.defaults;
     if let Some(probe) = raw.probe {
         for spec in &probe.endpoints {
             match crate::probe::parse_target(spec.get_ref(), "config") {
@@ -142,6 +247,98 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigErrors> {
     }
 }
 
+/// The offset of the first occurrence of `needle`, or 0.
+fn locate(text: &str, needle: &str) -> usize {
+    text.find(needle).unwrap_or(0)
+}
+
+impl Config {
+    /// Checks the parts that name rules against the loaded rule set: every
+    /// id and glob matches a rule, every parameter exists with the same type.
+    pub fn check_rules(&self, rules: &RuleSet) -> Result<(), ConfigErrors> {
+        let Some(path) = &self.path else { return Ok(()) };
+        let at = |offset: usize, message: String| {
+            let (line, column) = line_column(&self.text, offset);
+            Problem {
+                path: path.clone(),
+                line,
+                column,
+                message,
+            }
+        };
+        let mut problems = Vec::new();
+        let selection = &self.rules;
+        for (key, patterns) in [("enable", &selection.enable), ("disable", &selection.disable)] {
+            for p in patterns {
+                if !rules.rules.iter().any(|r| glob(p.get_ref(), &r.id)) {
+                    problems.push(at(
+                        p.span().start,
+                        format!("rules.{key}: `{}` matches no rule; see `audit rules list`", p.get_ref()),
+                    ));
+                }
+            }
+        }
+        for (key, names) in [
+            ("services", &selection.services),
+            ("disable_services", &selection.disable_services),
+        ] {
+            for s in names {
+                if !rules.rules.iter().any(|r| r.service() == s.get_ref()) {
+                    problems.push(at(
+                        s.span().start,
+                        format!("rules.{key}: no rule is about the service `{}`", s.get_ref()),
+                    ));
+                }
+            }
+        }
+        for (id, values) in &self.params {
+            let offset = locate(&self.text, &format!("params.{id}"));
+            let Some(rule) = rules.get(id) else {
+                problems.push(at(
+                    offset,
+                    format!("[params.{id}] names no rule; see `audit rules list`"),
+                ));
+                continue;
+            };
+            for (name, value) in values {
+                match rule.params.get(name) {
+                    None => {
+                        let known: Vec<&String> = rule.params.keys().collect();
+                        problems.push(at(
+                            offset,
+                            format!("rule {id} has no parameter `{name}`; its parameters: {known:?}"),
+                        ));
+                    }
+                    Some(default) if json_type(default) != json_type(value) => problems.push(at(
+                        offset,
+                        format!(
+                            "{id}.{name} must be a {} like its default {default}, not {value}",
+                            json_type(default)
+                        ),
+                    )),
+                    Some(_) => {}
+                }
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(ConfigErrors(problems))
+        }
+    }
+}
+
+fn json_type(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "boolean",
+        serde_json::Value::Number(_) => "number",
+        serde_json::Value::String(_) => "string",
+        serde_json::Value::Array(_) => "list",
+        serde_json::Value::Object(_) => "table",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -168,6 +365,58 @@ mod tests {
             errors.0[0].message.contains("unknown field `endpoint`"),
             "{}",
             errors.0[0].message
+        );
+    }
+
+    #[test]
+    fn rule_ids_services_and_parameters_are_checked_against_the_rules() {
+        let rules = crate::rules::load(&[]).expect("rules");
+        let text = "[rules]\ndisable = [\"nope-*\"]\nservices = [\"rds\", \"mainframe\"]\n\n[params.rds-backup-retention]\nmin_days = \"14\"\nmax_days = 3\n\n[params.no-such-rule]\nx = 1\n";
+        let config = parse(text, Path::new("audit.toml")).expect("parses");
+        let errors = config.check_rules(&rules).expect_err("invalid");
+        let messages: Vec<String> = errors
+            .0
+            .iter()
+            .map(|p| format!("{}:{} {}", p.line, p.column, p.message))
+            .collect();
+        assert_eq!(messages.len(), 5, "{messages:#?}");
+        assert!(messages[0].starts_with("2:12 rules.disable: `nope-*` matches no rule"));
+        assert!(messages[1].starts_with("3:20 rules.services: no rule is about the service `mainframe`"));
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("rds-backup-retention.min_days must be a number like its default 7"))
+        );
+        assert!(messages.iter().any(|m| m.contains("has no parameter `max_days`")));
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.starts_with("9:2 [params.no-such-rule] names no rule"))
+        );
+    }
+
+    #[test]
+    fn selection_by_glob_service_and_severity() {
+        let rules = crate::rules::load(&[]).expect("rules");
+        let text = "[rules]\nenable = [\"rds-*\", \"ec2-sg-*\"]\ndisable = [\"rds-multi-az\"]\ndisable_services = [\"ec2\"]\nmin_severity = \"high\"\n";
+        let config = parse(text, Path::new("audit.toml")).expect("parses");
+        config.check_rules(&rules).expect("valid");
+        let selected: Vec<&str> = rules
+            .rules
+            .iter()
+            .filter(|r| config.rules.selects(r))
+            .map(|r| r.id.as_str())
+            .collect();
+        assert_eq!(
+            selected,
+            vec![
+                "rds-backup-retention",
+                "rds-force-ssl",
+                "rds-in-private-subnets",
+                "rds-no-public-access",
+                "rds-sg-only-from-security-groups",
+                "rds-storage-encrypted"
+            ]
         );
     }
 

@@ -341,7 +341,7 @@ fn help_explains_flags_with_examples_and_exit_codes() {
     let o = audit(&["scan", "--help"]);
     assert_eq!(o.status.code(), Some(0));
     let out = stdout(&o);
-    for expected in ["--fail-on", "Example: --fail-on high", "Exit codes:", "--format"] {
+    for expected in ["--fail-on", "--fail-on high", "Example:", "Exit codes:", "--format"] {
         assert!(out.contains(expected), "missing {expected:?}");
     }
 }
@@ -410,4 +410,56 @@ fn a_bad_configuration_file_is_reported_with_positions() {
     let o = audit(&["config", "check", "--config", valid.to_str().expect("utf-8")]);
     assert_eq!(o.status.code(), Some(0));
     assert!(stdout(&o).contains("valid (1 probe endpoints)"), "{}", stdout(&o));
+}
+
+#[test]
+fn the_configuration_selects_rules_overrides_parameters_and_sets_defaults() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = temp_file(
+        dir.path(),
+        "audit.toml",
+        "[rules]\nenable = [\"rds-*\"]\ndisable = [\"rds-multi-az\"]\n\n[params.rds-backup-retention]\nmin_days = 14\n\n[defaults]\nfail_on = \"none\"\nformat = \"json\"\n",
+    );
+    let o = audit(&[
+        "scan",
+        "--snapshot",
+        EXAMPLE,
+        "--config",
+        config.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "defaults.fail_on = none: {}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).expect("defaults.format = json");
+    let rule_ids: Vec<&str> = report["rules"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .filter_map(|r| r["id"].as_str())
+        .collect();
+    assert!(
+        rule_ids.iter().all(|id| id.starts_with("rds-")) && !rule_ids.contains(&"rds-multi-az"),
+        "{rule_ids:?}"
+    );
+    assert_eq!(rule_ids.len(), 12, "13 rds rules less rds-multi-az");
+    let prod_retention = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["rule_id"] == "rds-backup-retention" && f["resource"]["id"] == "mecove-prod")
+        .expect("finding");
+    assert_eq!(prod_retention["status"], "fail", "7 days kept, 14 required");
+    assert_eq!(prod_retention["evidence"][0], "backups kept 7 days, fewer than 14");
+    // Flags win over the configuration's defaults.
+    let o = audit(&[
+        "scan",
+        "--snapshot",
+        EXAMPLE,
+        "--config",
+        config.to_str().expect("utf-8"),
+        "--fail-on",
+        "high",
+        "--format",
+        "table",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("rds-backup-retention"));
 }

@@ -86,9 +86,10 @@ pub struct ScanArgs {
     #[command(flatten)]
     pub selection: SelectionArgs,
     /// Exit 1 when a finding at least this severe fails; `none` never fails.
-    /// Info findings never fail the gate. Example: --fail-on high
-    #[arg(long, value_name = "SEVERITY", default_value = "low", value_parser = parse_fail_on)]
-    pub fail_on: FailOn,
+    /// Info findings never fail the gate. Default: `[defaults] fail_on` of
+    /// the configuration, else low. Example: --fail-on high
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_fail_on)]
+    pub fail_on: Option<FailOn>,
     /// Also probe the account's public endpoints found in the snapshot
     /// (CloudFront domain names and aliases, internet-facing load balancers):
     /// sends requests to them. Off by default.
@@ -129,8 +130,8 @@ pub struct ProbeCommandArgs {
     #[command(flatten)]
     pub selection: SelectionArgs,
     /// Exit 1 when a finding at least this severe fails; `none` never fails.
-    #[arg(long, value_name = "SEVERITY", default_value = "low", value_parser = parse_fail_on)]
-    pub fail_on: FailOn,
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_fail_on)]
+    pub fail_on: Option<FailOn>,
 }
 
 const PROBE_HELP: &str = "\
@@ -173,9 +174,10 @@ fn parse_seconds(s: &str) -> Result<f64, String> {
 /// Output flags shared by every command that writes a report.
 #[derive(Debug, Args)]
 pub struct OutputArgs {
-    /// Output format. Example: --format sarif
-    #[arg(long, value_enum, default_value = "table")]
-    pub format: Format,
+    /// Output format; default: `[defaults] format` of the configuration, else
+    /// table. Example: --format sarif
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
     /// Write the report to FILE instead of standard output (written whole or
     /// not at all). Example: -o audit.sarif
     #[arg(short = 'o', long = "output", value_name = "FILE")]
@@ -250,7 +252,8 @@ fn parse_severity(s: &str) -> Result<Severity, String> {
     s.parse()
 }
 
-fn parse_fail_on(s: &str) -> Result<FailOn, String> {
+/// Parses a `--fail-on` value (also used for `[defaults] fail_on`).
+pub fn parse_fail_on(s: &str) -> Result<FailOn, String> {
     if s.eq_ignore_ascii_case("none") {
         return Ok(FailOn::Never);
     }
@@ -296,7 +299,8 @@ pub fn main() -> ExitCode {
 }
 
 fn check_config(path: Option<&std::path::Path>) -> anyhow::Result<ExitCode> {
-    let config = crate::config::load(path)?;
+    let rules = crate::rules::load(&[]).map_err(|e| anyhow::anyhow!("invalid rule files:\n{e}"))?;
+    let config = scan::load_config(path, &rules)?;
     match &config.path {
         Some(path) => println!(
             "{}: valid ({} probe endpoints)",

@@ -1,6 +1,6 @@
 //! `audit probe`, and the probing step of `audit scan --probe`.
 
-use super::scan::{exit_code, load_rules, options, render};
+use super::scan::{exit_code, fail_on, format, load_config, load_rules, options, render};
 use super::{ProbeArgs, ProbeCommandArgs, write_output};
 use crate::config::Config;
 use crate::probe::{self, Target};
@@ -67,7 +67,7 @@ pub fn save_snapshot(snapshot: &Snapshot, path: &std::path::Path) -> anyhow::Res
 
 pub fn run(args: &ProbeCommandArgs) -> anyhow::Result<ExitCode> {
     let rules = load_rules(&args.selection)?;
-    let config = crate::config::load(args.config.as_deref())?;
+    let config = load_config(args.config.as_deref(), &rules)?;
     let mut targets = args
         .endpoints
         .iter()
@@ -99,10 +99,15 @@ pub fn run(args: &ProbeCommandArgs) -> anyhow::Result<ExitCode> {
         save_snapshot(&snapshot, path)?;
     }
     let prepared = crate::prepare::prepare(&snapshot);
-    let mut opts = options(&args.selection);
+    let mut opts = options(&args.selection, &config, &rules);
     opts.snapshot_path = args.snapshot.as_ref().map(|p| p.display().to_string());
     let report = crate::engine::evaluate(&rules, &prepared, &opts);
-    let bytes = render(&report, &rules, args.output.format, args.output.output.is_none())?;
+    let bytes = render(
+        &report,
+        &rules,
+        format(args.output.format, &config),
+        args.output.output.is_none(),
+    )?;
     write_output(args.output.output.as_deref(), &bytes).context("the report was not written")?;
-    Ok(exit_code(&report, args.fail_on))
+    Ok(exit_code(&report, fail_on(args.fail_on, &config)))
 }

@@ -1,6 +1,7 @@
 //! `audit scan`: audit a snapshot file.
 
 use super::{FailOn, ScanArgs, SelectionArgs, write_output};
+use crate::config::Config;
 use crate::engine::{self, Options};
 use crate::report::{self, Format};
 use crate::rules::{self, RuleSet};
@@ -24,14 +25,54 @@ pub fn load_rules(selection: &SelectionArgs) -> anyhow::Result<RuleSet> {
     Ok(rules)
 }
 
-/// Selection flags as engine options.
-pub fn options(selection: &SelectionArgs) -> Options {
+/// Selection flags and the configuration as engine options: the flags
+/// narrow what the configuration selects; parameters come from the
+/// configuration.
+pub fn options(selection: &SelectionArgs, config: &Config, rules: &RuleSet) -> Options {
+    let mut skip = selection.skip.clone();
+    skip.extend(
+        rules
+            .rules
+            .iter()
+            .filter(|r| !config.rules.selects(r))
+            .map(|r| r.id.clone()),
+    );
     Options {
         only: selection.only.clone(),
-        skip: selection.skip.clone(),
+        skip,
         min_severity: selection.min_severity,
+        params: config.params.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
         ..Options::default()
     }
+}
+
+/// Loads the configuration and checks it against the rules.
+pub fn load_config(path: Option<&std::path::Path>, rules: &RuleSet) -> anyhow::Result<Config> {
+    let config = crate::config::load(path)?;
+    config.check_rules(rules)?;
+    Ok(config)
+}
+
+/// The output format: the flag, else the configuration's default, else table.
+pub fn format(flag: Option<Format>, config: &Config) -> Format {
+    let configured = match config.defaults.format.as_deref() {
+        Some("json") => Some(Format::Json),
+        Some("sarif") => Some(Format::Sarif),
+        _ => None,
+    };
+    flag.or(configured).unwrap_or(Format::Table)
+}
+
+/// The gate threshold: the flag, else the configuration's default, else low.
+pub fn fail_on(flag: Option<FailOn>, config: &Config) -> FailOn {
+    flag.or_else(|| {
+        config
+            .defaults
+            .fail_on
+            .as_deref()
+            .and_then(|s| super::parse_fail_on(s).ok())
+    })
+    .unwrap_or(FailOn::Severity(crate::rules::spec::Severity::Low))
 }
 
 /// Renders a report in `format`; colour only for a table on a terminal
@@ -58,7 +99,7 @@ pub fn exit_code(report: &engine::Report, fail_on: FailOn) -> ExitCode {
 
 pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     let rules = load_rules(&args.selection)?;
-    let config = crate::config::load(args.config.as_deref())?;
+    let config = load_config(args.config.as_deref(), &rules)?;
     let mut snapshot = crate::snapshot::load(&args.snapshot)?;
     if args.probe {
         super::probe_cmd::probe_snapshot(&mut snapshot, &args.probe_options, &config)?;
@@ -67,10 +108,15 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
         super::probe_cmd::save_snapshot(&snapshot, path)?;
     }
     let prepared = crate::prepare::prepare(&snapshot);
-    let mut options = options(&args.selection);
+    let mut options = options(&args.selection, &config, &rules);
     options.snapshot_path = Some(args.snapshot.display().to_string());
     let report = engine::evaluate(&rules, &prepared, &options);
-    let bytes = render(&report, &rules, args.output.format, args.output.output.is_none())?;
+    let bytes = render(
+        &report,
+        &rules,
+        format(args.output.format, &config),
+        args.output.output.is_none(),
+    )?;
     write_output(args.output.output.as_deref(), &bytes).with_context(|| "the report was not written".to_string())?;
-    Ok(exit_code(&report, args.fail_on))
+    Ok(exit_code(&report, fail_on(args.fail_on, &config)))
 }
