@@ -20,6 +20,21 @@
 //! fail_on = "high"                          # unless --fail-on is given
 //! format = "table"                          # unless --format is given
 //!
+//! [[waiver]]
+//! rule = "ec2-sg-no-public-ssh"             # id or glob
+//! resource = "sg-0legacy"                   # id, or ARN glob starting with arn:
+//! region = "us-east-1"                      # optional; so is `account`
+//! reason = "bastion replaced by SSM in ticket OPS-142"
+//! owner = "platform@example.com"
+//! expires = 2026-12-31                      # required; the last day it counts
+//!
+//! [[attestation]]                         # a manual checklist item, done
+//! id = "backup-restore-tested"
+//! by = "ops@example.com"
+//! date = 2026-10-01
+//! evidence = "https://tickets.example.com/OPS-201"
+//! valid_days = 90                           # counts from `date`
+//!
 //! [probe]
 //! endpoints = ["app.example.com", "https://api.example.com/health"]
 //! ca_certs = ["certs/corp-ca.pem"]   # relative to the configuration file
@@ -48,7 +63,12 @@ pub struct Config {
     /// Parameter overrides by rule id.
     pub params: BTreeMap<String, serde_json::Map<String, serde_json::Value>>,
     pub defaults: Defaults,
+    pub waivers: Vec<crate::engine::Waiver>,
+    /// Manual checklist items attested, as snapshot resources.
+    pub attestations: Vec<crate::snapshot::monitoring::Attestation>,
     pub probe: ProbeConfig,
+    /// Positions of the waivers' `rule` values, for `check_rules`.
+    waiver_rules: Vec<Spanned<String>>,
 }
 
 /// The `[rules]` table: which rules run.
@@ -120,8 +140,42 @@ struct RawConfig {
     params: BTreeMap<String, toml::Table>,
     #[serde(default)]
     defaults: Defaults,
+    #[serde(default, rename = "waiver")]
+    waivers: Vec<Spanned<RawWaiver>>,
+    #[serde(default, rename = "attestation")]
+    attestations: Vec<Spanned<RawAttestation>>,
     #[serde(default)]
     probe: Option<RawProbe>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAttestation {
+    id: String,
+    by: String,
+    date: Spanned<toml::value::Datetime>,
+    evidence: String,
+    valid_days: Spanned<i64>,
+}
+
+/// A TOML date (without a time) as a calendar day.
+fn toml_date(value: &toml::value::Datetime) -> Option<chrono::NaiveDate> {
+    value
+        .date
+        .filter(|_| value.time.is_none())
+        .and_then(|d| chrono::NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day)))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWaiver {
+    rule: Spanned<String>,
+    resource: String,
+    region: Option<String>,
+    account: Option<String>,
+    reason: String,
+    owner: String,
+    expires: Spanned<toml::value::Datetime>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -212,6 +266,68 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigErrors> {
     }
     config.rules = raw.rules;
     config.defaults = raw.defaults;
+    for spanned in raw.attestations {
+        let start = spanned.span().start;
+        let a = spanned.into_inner();
+        let Some(date) = toml_date(a.date.get_ref()) else {
+            problems.push(at(
+                a.date.span().start,
+                "an attestation's `date` must be a date, like 2026-10-01".into(),
+            ));
+            continue;
+        };
+        let days = *a.valid_days.get_ref();
+        if !(1..=3650).contains(&days) {
+            problems.push(at(
+                a.valid_days.span().start,
+                format!("valid_days is {days}; use 1 to 3650"),
+            ));
+            continue;
+        }
+        for (field, value) in [("id", &a.id), ("by", &a.by), ("evidence", &a.evidence)] {
+            if value.trim().is_empty() {
+                problems.push(at(start, format!("an attestation needs a non-empty `{field}`")));
+            }
+        }
+        let midnight = |d: chrono::NaiveDate| d.and_hms_opt(0, 0, 0).map(|t| t.and_utc());
+        config.attestations.push(crate::snapshot::monitoring::Attestation {
+            id: a.id,
+            arn: String::new(),
+            region: "global".into(),
+            by: a.by,
+            attested_at: midnight(date),
+            expires_at: midnight(date + chrono::Duration::days(days)),
+            evidence: a.evidence,
+        });
+    }
+    for spanned in raw.waivers {
+        let start = spanned.span().start;
+        let w = spanned.into_inner();
+        let (line, _) = line_column(text, start);
+        let Some(expires) = toml_date(w.expires.get_ref()) else {
+            problems.push(at(
+                w.expires.span().start,
+                "a waiver's `expires` must be a date, like 2026-12-31".into(),
+            ));
+            continue;
+        };
+        for (field, value) in [("reason", &w.reason), ("owner", &w.owner), ("resource", &w.resource)] {
+            if value.trim().is_empty() {
+                problems.push(at(start, format!("a waiver needs a non-empty `{field}`")));
+            }
+        }
+        config.waiver_rules.push(w.rule.clone());
+        config.waivers.push(crate::engine::Waiver {
+            rule: w.rule.into_inner(),
+            resource: w.resource,
+            region: w.region,
+            account: w.account,
+            reason: w.reason,
+            owner: w.owner,
+            expires,
+            origin: format!("{}:{line}", path.display()),
+        });
+    }
     if let Some(probe) = raw.probe {
         for spec in &probe.endpoints {
             match crate::probe::parse_target(spec.get_ref(), "config") {
@@ -289,6 +405,14 @@ impl Config {
                         format!("rules.{key}: no rule is about the service `{}`", s.get_ref()),
                     ));
                 }
+            }
+        }
+        for rule in &self.waiver_rules {
+            if !rules.rules.iter().any(|r| glob(rule.get_ref(), &r.id)) {
+                problems.push(at(
+                    rule.span().start,
+                    format!("a waiver names `{}`, which matches no rule", rule.get_ref()),
+                ));
             }
         }
         for (id, values) in &self.params {
@@ -418,6 +542,28 @@ mod tests {
                 "rds-storage-encrypted"
             ]
         );
+    }
+
+    #[test]
+    fn waivers_need_a_date_a_reason_and_an_owner() {
+        let text = "[[waiver]]\nrule = \"ec2-sg-no-public-ssh\"\nresource = \"sg-1\"\nreason = \"\"\nowner = \"ops\"\nexpires = \"soon\"\n\n[[waiver]]\nrule = \"ec2-sg-no-public-ssh\"\nresource = \"sg-2\"\nreason = \"\"\nowner = \"ops\"\nexpires = 2026-12-31\n";
+        let errors = parse(text, Path::new("audit.toml")).expect_err("invalid");
+        let messages: Vec<String> = errors
+            .0
+            .iter()
+            .map(|p| format!("{}:{} {}", p.line, p.column, p.message))
+            .collect();
+        assert!(
+            messages[0].contains("invalid type") || messages[0].contains("expires"),
+            "{messages:?}"
+        );
+        let text = "[[waiver]]\nrule = \"ec2-sg-no-public-ssh\"\nresource = \"sg-2\"\nreason = \" \"\nowner = \"ops\"\nexpires = 2026-12-31\n";
+        let errors = parse(text, Path::new("audit.toml")).expect_err("invalid");
+        assert_eq!(errors.0[0].message, "a waiver needs a non-empty `reason`");
+        let text = "[[waiver]]\nrule = \"ec2-sg-no-public-ssh\"\nresource = \"sg-2\"\nreason = \"r\"\nowner = \"ops\"\nexpires = 2026-12-31\n";
+        let config = parse(text, Path::new("audit.toml")).expect("valid");
+        assert_eq!(config.waivers[0].origin, "audit.toml:1");
+        assert_eq!(config.waivers[0].expires.to_string(), "2026-12-31");
     }
 
     #[test]

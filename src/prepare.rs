@@ -93,6 +93,8 @@ type Key<'a> = (&'a str, &'a str);
 /// Lookups across kinds, built once per snapshot.
 struct Index<'a> {
     now: DateTime<Utc>,
+    /// The evaluation day, for expiry (attestations).
+    today: chrono::NaiveDate,
     security_groups: HashMap<Key<'a>, &'a network::SecurityGroup>,
     subnet_public: HashMap<Key<'a>, (bool, &'a str)>,
     subnets_by_vpc: HashMap<Key<'a>, Vec<&'a network::Subnet>>,
@@ -201,6 +203,7 @@ impl<'a> Index<'a> {
 
         Index {
             now: s.collected_at,
+            today: s.collected_at.date_naive(),
             security_groups: r.ec2_security_group.iter().map(|g| (key(g), g)).collect(),
             subnet_public,
             subnets_by_vpc,
@@ -275,7 +278,15 @@ pub fn s3_origin_bucket(domain: &str) -> Option<(String, bool)> {
 
 /// Prepares `snapshot`: derived fields, joins, synthetic kinds, CEL values.
 pub fn prepare(snapshot: &Snapshot) -> Prepared {
-    let idx = Index::new(snapshot);
+    prepare_on(snapshot, snapshot.collected_at.date_naive())
+}
+
+/// Prepares `snapshot`, judging expiry (attestations) as of `today` rather
+/// than the day of collection. Ages of credentials stay relative to the
+/// collection, which is when they were observed.
+pub fn prepare_on(snapshot: &Snapshot, today: chrono::NaiveDate) -> Prepared {
+    let mut idx = Index::new(snapshot);
+    idx.today = today;
     let r = &snapshot.resources;
     let mut items: HashMap<&'static str, Vec<Item>> = HashMap::new();
     let mut add = |kind: &'static str, list: Vec<Item>| {
@@ -862,8 +873,9 @@ fn access_key_json(idx: &Index, k: &identity::AccessKey) -> Value {
     Value::Object(o)
 }
 
+/// Attested, and not expired on the evaluation day (the expiry day counts).
 fn attestation_valid(idx: &Index, a: &monitoring::Attestation) -> bool {
-    a.attested_at.is_some() && a.expires_at.is_some_and(|e| e > idx.now)
+    a.attested_at.is_some() && a.expires_at.is_some_and(|e| e.date_naive() >= idx.today)
 }
 
 /// Whether a trail records management events (basic or advanced selectors).

@@ -38,14 +38,25 @@ fn temp_file(dir: &Path, name: &str, text: &str) -> PathBuf {
 
 #[test]
 fn table_report_on_the_example_fails_the_gate() {
-    let o = audit(&["scan", "--snapshot", EXAMPLE]);
+    // A fixed day: attestations expire, and snapshots must not.
+    let o = audit(&["scan", "--snapshot", EXAMPLE, "--now", "2026-11-24"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     insta::assert_snapshot!("example_table", stdout(&o));
 }
 
 #[test]
 fn json_report_on_the_example() {
-    let o = audit(&["scan", "--snapshot", EXAMPLE, "--format", "json", "--fail-on", "none"]);
+    let o = audit(&[
+        "scan",
+        "--snapshot",
+        EXAMPLE,
+        "--format",
+        "json",
+        "--fail-on",
+        "none",
+        "--now",
+        "2026-11-24",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let report: serde_json::Value = serde_json::from_slice(&o.stdout).expect("valid JSON");
     assert_eq!(report["format"], "posture-audit/report");
@@ -55,7 +66,17 @@ fn json_report_on_the_example() {
 
 #[test]
 fn sarif_report_on_the_example() {
-    let o = audit(&["scan", "--snapshot", EXAMPLE, "--format", "sarif", "--fail-on", "none"]);
+    let o = audit(&[
+        "scan",
+        "--snapshot",
+        EXAMPLE,
+        "--format",
+        "sarif",
+        "--fail-on",
+        "none",
+        "--now",
+        "2026-11-24",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     insta::assert_snapshot!("example_sarif", stdout(&o));
 }
@@ -462,4 +483,86 @@ fn the_configuration_selects_rules_overrides_parameters_and_sets_defaults() {
     ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stdout(&o).contains("rds-backup-retention"));
+}
+
+#[test]
+fn the_example_configuration_waives_attests_and_sets_the_gate() {
+    let args = [
+        "scan",
+        "--snapshot",
+        EXAMPLE,
+        "--config",
+        "fixtures/audit.toml",
+        "--format",
+        "json",
+    ];
+    let run = |now: &str, extra: &[&str]| {
+        let mut all: Vec<&str> = args.to_vec();
+        all.extend(["--now", now]);
+        all.extend(extra);
+        audit(&all)
+    };
+    let o = run("2026-11-24", &[]);
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(report["summary"]["waived"], 1);
+    assert_eq!(report["summary"]["manual"], 0, "both manual items are attested");
+    assert!(stderr(&o).is_empty(), "no notices: {}", stderr(&o));
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "high findings remain, and defaults.fail_on is high"
+    );
+
+    // A month later the waiver has expired, and says so; the backup attestation still counts.
+    let o = run("2027-01-05", &[]);
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(report["summary"]["waived"], 0);
+    assert!(
+        stderr(&o).contains(
+            "warning: waiver for ec2-sg-no-public-ssh on sg-0legacy (fixtures/audit.toml:14) expired on 2026-12-31"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    // In March the backup-restore attestation (90 days from 2026-11-02) has expired too.
+    let o = run("2027-03-01", &["--only", "manual-backup-restore-tested"]);
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(report["findings"][0]["status"], "manual");
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "an open manual item does not fail the gate by default"
+    );
+    let o = run(
+        "2027-03-01",
+        &["--only", "manual-backup-restore-tested", "--require-attestations"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn errors_fail_the_gate_only_when_asked() {
+    let only = [
+        "--only",
+        "elasticbeanstalk-no-secrets-in-environment",
+        "--skip",
+        "ec2-eip-attached",
+    ];
+    let base = ["scan", "--snapshot", EXAMPLE, "--fail-on", "none", "--format", "json"];
+    let run = |extra: &[&str]| {
+        let mut all: Vec<&str> = base.to_vec();
+        all.extend(only);
+        all.extend(extra);
+        audit(&all)
+    };
+    assert_eq!(run(&[]).status.code(), Some(0));
+    assert_eq!(run(&["--fail-on-error"]).status.code(), Some(1));
+    let strict = run(&["--strict"]);
+    assert_eq!(strict.status.code(), Some(2));
+    assert!(
+        stderr(&strict).contains("the audit is incomplete (--strict): 1 collection gaps"),
+        "{}",
+        stderr(&strict)
+    );
+    assert!(!strict.stdout.is_empty(), "the report is still written");
 }

@@ -127,3 +127,124 @@ fn an_account_wide_rule_reports_a_regional_gap_once() {
     assert_eq!(report.findings[0].status, Status::Error);
     assert_eq!(report.findings[0].resource.kind, "account");
 }
+
+fn waiver(rule: &str, resource: &str, region: Option<&str>, expires: &str) -> posture_audit::engine::Waiver {
+    posture_audit::engine::Waiver {
+        rule: rule.into(),
+        resource: resource.into(),
+        region: region.map(String::from),
+        account: None,
+        reason: "accepted for the migration".into(),
+        owner: "platform@example.com".into(),
+        expires: expires.parse().expect("date"),
+        origin: "audit.toml:1".into(),
+    }
+}
+
+fn example() -> snapshot::Snapshot {
+    snapshot::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/example-account.json")).expect("example")
+}
+
+fn with_waivers(waivers: Vec<posture_audit::engine::Waiver>, today: &str) -> engine::Report {
+    let rules = rules::load(&[]).expect("rules");
+    let options = Options {
+        only: vec![
+            "ec2-sg-no-public-ssh".into(),
+            "ec2-eip-attached".into(),
+            "elasticbeanstalk-no-secrets-in-environment".into(),
+        ],
+        waivers,
+        today: Some(today.parse().expect("date")),
+        ..Options::default()
+    };
+    engine::evaluate(&rules, &prepare::prepare(&example()), &options)
+}
+
+#[test]
+fn an_unexpired_waiver_waives_the_failing_finding_it_matches() {
+    let report = with_waivers(
+        vec![waiver(
+            "ec2-sg-no-public-ssh",
+            "sg-0legacy",
+            Some("us-east-1"),
+            "2026-12-31",
+        )],
+        "2026-12-31",
+    );
+    let ssh = report
+        .findings
+        .iter()
+        .find(|f| &*f.rule_id == "ec2-sg-no-public-ssh" && f.resource.id == "sg-0legacy")
+        .expect("finding");
+    assert_eq!(ssh.status, Status::Waived, "valid through its expiry day");
+    assert_eq!(
+        ssh.waiver.as_ref().map(|w| w.reason.as_str()),
+        Some("accepted for the migration")
+    );
+    assert_eq!(report.summary.waived, 1);
+    assert!(report.notices.is_empty(), "{:?}", report.notices);
+    assert!(
+        report
+            .with_status(Status::Fail)
+            .all(|f| &*f.rule_id != "ec2-sg-no-public-ssh"),
+        "a waived finding is not a failing one, so it cannot fail the gate"
+    );
+}
+
+#[test]
+fn an_expired_waiver_stops_waiving_and_says_so() {
+    let report = with_waivers(
+        vec![waiver("ec2-sg-no-public-ssh", "sg-0legacy", None, "2026-11-30")],
+        "2026-12-01",
+    );
+    let ssh = report
+        .findings
+        .iter()
+        .find(|f| &*f.rule_id == "ec2-sg-no-public-ssh" && f.resource.id == "sg-0legacy")
+        .expect("finding");
+    assert_eq!(ssh.status, Status::Fail);
+    assert_eq!(report.notices.len(), 1);
+    assert_eq!(report.notices[0].kind, "expired-waiver");
+    assert!(
+        report.notices[0].message.contains("expired on 2026-11-30"),
+        "{}",
+        report.notices[0].message
+    );
+}
+
+#[test]
+fn waivers_that_match_nothing_are_reported() {
+    let report = with_waivers(
+        vec![
+            waiver("ec2-sg-no-public-ssh", "sg-0legacy", Some("eu-west-1"), "2027-01-01"),
+            waiver("ec2-sg-no-public-ssh", "sg-0alb", None, "2027-01-01"),
+        ],
+        "2026-12-01",
+    );
+    let kinds: Vec<&str> = report.notices.iter().map(|n| n.kind.as_str()).collect();
+    assert_eq!(
+        kinds,
+        vec!["unused-waiver", "unused-waiver"],
+        "another region; a passing resource"
+    );
+    assert_eq!(report.summary.waived, 0);
+}
+
+#[test]
+fn arn_globs_match_and_errors_are_never_waived() {
+    let report = with_waivers(
+        vec![
+            waiver("ec2-*", "arn:aws:ec2:us-east-1:123456789012:*", None, "2027-01-01"),
+            waiver("elasticbeanstalk-*", "*", None, "2027-01-01"),
+        ],
+        "2026-12-01",
+    );
+    let statuses: Vec<(&str, Status)> = report.findings.iter().map(|f| (&*f.rule_id, f.status)).collect();
+    assert!(statuses.contains(&("ec2-sg-no-public-ssh", Status::Waived)));
+    // The elastic IP has no ARN in the example, so the ARN glob does not match it.
+    assert!(statuses.contains(&("ec2-eip-attached", Status::Fail)));
+    assert!(
+        statuses.contains(&("elasticbeanstalk-no-secrets-in-environment", Status::Error)),
+        "{statuses:?}"
+    );
+}

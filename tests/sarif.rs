@@ -132,3 +132,39 @@ fn without_a_snapshot_file_locations_are_stable_pseudo_paths() {
     assert!(uris.contains(&"aws/123456789012/us-east-1/rds"));
     assert!(uris.contains(&"aws/123456789012/global/iam"));
 }
+
+#[test]
+fn waived_findings_are_results_with_an_external_suppression() {
+    let snap =
+        snapshot::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/example-account.json")).expect("example");
+    let rules = rules::load(&[]).expect("rules");
+    let options = Options {
+        waivers: vec![posture_audit::engine::Waiver {
+            rule: "ec2-sg-no-public-ssh".into(),
+            resource: "sg-0legacy".into(),
+            region: None,
+            account: None,
+            reason: "replaced by SSM in OPS-142".into(),
+            owner: "platform".into(),
+            expires: "2027-01-01".parse().expect("date"),
+            origin: "audit.toml:1".into(),
+        }],
+        today: Some("2026-12-01".parse().expect("date")),
+        ..Options::default()
+    };
+    let report = engine::evaluate(&rules, &prepare::prepare(&snap), &options);
+    let log = serde_json::to_value(sarif::build(&report)).expect("serialises");
+    let errors: Vec<String> = validator().iter_errors(&log).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let results = log["runs"][0]["results"].as_array().expect("results");
+    assert_eq!(results.len(), report.summary.failed + report.summary.waived);
+    let waived = results
+        .iter()
+        .find(|r| r["ruleId"] == "ec2-sg-no-public-ssh")
+        .expect("waived result");
+    assert_eq!(waived["suppressions"][0]["kind"], "external");
+    assert_eq!(
+        waived["suppressions"][0]["justification"],
+        "replaced by SSM in OPS-142 (owner platform, until 2027-01-01)"
+    );
+}

@@ -18,8 +18,10 @@ use std::process::ExitCode;
 const AFTER_HELP: &str = "\
 Exit codes:
   0  nothing fails at or above --fail-on
-  1  failing findings at or above --fail-on
-  2  usage, input or configuration error (bad flag value, malformed snapshot or rule file)
+  1  failing findings at or above --fail-on (also: errors with --fail-on-error, open manual
+     items with --require-attestations)
+  2  usage, input or configuration error (bad flag value, malformed snapshot, rule or
+     configuration file), or an incomplete audit with --strict
 
 Examples:
   audit scan --snapshot fixtures/example-account.json
@@ -85,11 +87,8 @@ pub struct ScanArgs {
     pub output: OutputArgs,
     #[command(flatten)]
     pub selection: SelectionArgs,
-    /// Exit 1 when a finding at least this severe fails; `none` never fails.
-    /// Info findings never fail the gate. Default: `[defaults] fail_on` of
-    /// the configuration, else low. Example: --fail-on high
-    #[arg(long, value_name = "SEVERITY", value_parser = parse_fail_on)]
-    pub fail_on: Option<FailOn>,
+    #[command(flatten)]
+    pub gate: GateArgs,
     /// Also probe the account's public endpoints found in the snapshot
     /// (CloudFront domain names and aliases, internet-facing load balancers):
     /// sends requests to them. Off by default.
@@ -101,6 +100,26 @@ pub struct ScanArgs {
     /// can be re-audited offline. Example: --save-snapshot prod-probed.json
     #[arg(long, value_name = "FILE")]
     pub save_snapshot: Option<PathBuf>,
+}
+
+/// When the audit fails the gate.
+#[derive(Debug, Args)]
+pub struct GateArgs {
+    /// Exit 1 when a finding at least this severe fails; `none` never fails.
+    /// Info findings never fail the gate. Default: `[defaults] fail_on` of
+    /// the configuration, else low. Example: --fail-on high
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_fail_on)]
+    pub fail_on: Option<FailOn>,
+    /// Exit 1 also when a finding is `error` (data missing, rule failed).
+    #[arg(long)]
+    pub fail_on_error: bool,
+    /// Exit 1 also when a manual checklist item has no valid attestation.
+    #[arg(long)]
+    pub require_attestations: bool,
+    /// Exit 2 when the audit is incomplete: any collection gap or `error`
+    /// finding (the report is still written).
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// Flags of `audit probe`.
@@ -129,9 +148,8 @@ pub struct ProbeCommandArgs {
     pub output: OutputArgs,
     #[command(flatten)]
     pub selection: SelectionArgs,
-    /// Exit 1 when a finding at least this severe fails; `none` never fails.
-    #[arg(long, value_name = "SEVERITY", value_parser = parse_fail_on)]
-    pub fail_on: Option<FailOn>,
+    #[command(flatten)]
+    pub gate: GateArgs,
 }
 
 const PROBE_HELP: &str = "\
@@ -200,6 +218,14 @@ pub struct SelectionArgs {
     /// Example: --min-severity medium
     #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
     pub min_severity: Option<Severity>,
+    /// Judge the expiry of waivers and attestations as of this day instead
+    /// of today, for reproducible re-runs. Example: --now 2026-12-01
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub now: Option<chrono::NaiveDate>,
+}
+
+fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
+    s.parse().map_err(|_| format!("`{s}` is not a date like 2026-12-01"))
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,6 +1,6 @@
 //! `audit probe`, and the probing step of `audit scan --probe`.
 
-use super::scan::{exit_code, fail_on, format, load_config, load_rules, options, render};
+use super::scan::{audit, load_config, load_rules, options};
 use super::{ProbeArgs, ProbeCommandArgs, write_output};
 use crate::config::Config;
 use crate::probe::{self, Target};
@@ -98,16 +98,7 @@ pub fn run(args: &ProbeCommandArgs) -> anyhow::Result<ExitCode> {
     if let Some(path) = &args.save_snapshot {
         save_snapshot(&snapshot, path)?;
     }
-    let prepared = crate::prepare::prepare(&snapshot);
     let mut opts = options(&args.selection, &config, &rules);
     opts.snapshot_path = args.snapshot.as_ref().map(|p| p.display().to_string());
-    let report = crate::engine::evaluate(&rules, &prepared, &opts);
-    let bytes = render(
-        &report,
-        &rules,
-        format(args.output.format, &config),
-        args.output.output.is_none(),
-    )?;
-    write_output(args.output.output.as_deref(), &bytes).context("the report was not written")?;
-    Ok(exit_code(&report, fail_on(args.fail_on, &config)))
+    audit(snapshot, &rules, &config, &opts, &args.output, &args.gate)
 }

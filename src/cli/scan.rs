@@ -1,6 +1,6 @@
 //! `audit scan`: audit a snapshot file.
 
-use super::{FailOn, ScanArgs, SelectionArgs, write_output};
+use super::{FailOn, GateArgs, ScanArgs, SelectionArgs, write_output};
 use crate::config::Config;
 use crate::engine::{self, Options};
 use crate::report::{self, Format};
@@ -42,6 +42,8 @@ pub fn options(selection: &SelectionArgs, config: &Config, rules: &RuleSet) -> O
         skip,
         min_severity: selection.min_severity,
         params: config.params.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        waivers: config.waivers.clone(),
+        today: Some(selection.now.unwrap_or_else(|| chrono::Utc::now().date_naive())),
         ..Options::default()
     }
 }
@@ -89,12 +91,42 @@ pub fn render(report: &engine::Report, rules: &RuleSet, format: Format, to_stdou
     Ok(buffer)
 }
 
-/// The exit code of a finished audit.
-pub fn exit_code(report: &engine::Report, fail_on: FailOn) -> ExitCode {
-    match fail_on {
-        FailOn::Severity(threshold) if report.fails_at(threshold) => ExitCode::from(1),
-        _ => ExitCode::SUCCESS,
+/// Prints the report's notices (expired and unused waivers) as warnings on
+/// standard error, whatever the output format.
+pub fn warn(report: &engine::Report) {
+    for notice in &report.notices {
+        eprintln!("warning: {}", notice.message);
     }
+}
+
+/// The exit code of a finished audit under the gate flags.
+pub fn exit_code(report: &engine::Report, gate: &GateArgs, config: &Config) -> ExitCode {
+    let s = &report.summary;
+    if gate.strict && (s.errors > 0 || !report.gaps.is_empty()) {
+        eprintln!(
+            "error: the audit is incomplete (--strict): {} collection gaps, {} findings could not be decided",
+            report.gaps.len(),
+            s.errors
+        );
+        return ExitCode::from(2);
+    }
+    let failing = match fail_on(gate.fail_on, config) {
+        FailOn::Severity(threshold) => report.fails_at(threshold),
+        FailOn::Never => false,
+    };
+    if failing || (gate.fail_on_error && s.errors > 0) || (gate.require_attestations && s.manual > 0) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Adds the configuration's attestations to the snapshot.
+pub fn add_attestations(snapshot: &mut crate::snapshot::Snapshot, config: &Config) {
+    snapshot
+        .resources
+        .attestation
+        .extend(config.attestations.iter().cloned());
 }
 
 pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
@@ -107,16 +139,28 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     if let Some(path) = &args.save_snapshot {
         super::probe_cmd::save_snapshot(&snapshot, path)?;
     }
-    let prepared = crate::prepare::prepare(&snapshot);
     let mut options = options(&args.selection, &config, &rules);
     options.snapshot_path = Some(args.snapshot.display().to_string());
-    let report = engine::evaluate(&rules, &prepared, &options);
-    let bytes = render(
-        &report,
-        &rules,
-        format(args.output.format, &config),
-        args.output.output.is_none(),
-    )?;
-    write_output(args.output.output.as_deref(), &bytes).with_context(|| "the report was not written".to_string())?;
-    Ok(exit_code(&report, fail_on(args.fail_on, &config)))
+    audit(snapshot, &rules, &config, &options, &args.output, &args.gate)
+}
+
+/// Evaluates a loaded snapshot, writes the report, and returns the exit code
+/// (shared by `scan` and `probe`). The configuration's attestations count as
+/// of the evaluation day.
+pub fn audit(
+    mut snapshot: crate::snapshot::Snapshot,
+    rules: &RuleSet,
+    config: &Config,
+    options: &Options,
+    output: &super::OutputArgs,
+    gate: &GateArgs,
+) -> anyhow::Result<ExitCode> {
+    add_attestations(&mut snapshot, config);
+    let today = options.today.unwrap_or_else(|| snapshot.collected_at.date_naive());
+    let prepared = crate::prepare::prepare_on(&snapshot, today);
+    let report = engine::evaluate(rules, &prepared, options);
+    warn(&report);
+    let bytes = render(&report, rules, format(output.format, config), output.output.is_none())?;
+    write_output(output.output.as_deref(), &bytes).context("the report was not written")?;
+    Ok(exit_code(&report, gate, config))
 }

@@ -29,6 +29,10 @@ pub enum Status {
     Error,
     /// Nothing was in scope for the rule.
     Skip,
+    /// It fails, and an unexpired waiver accepts that (see `waiver`).
+    Waived,
+    /// A manual checklist item with no valid attestation: an open item.
+    Manual,
 }
 
 impl Status {
@@ -38,6 +42,8 @@ impl Status {
             Status::Fail => "fail",
             Status::Error => "error",
             Status::Skip => "skip",
+            Status::Waived => "waived",
+            Status::Manual => "manual",
         }
     }
 }
@@ -80,6 +86,17 @@ pub struct Finding {
     pub evidence: Vec<String>,
     /// Framework controls, e.g. `fsbp = ["EC2.13"]`.
     pub compliance: Compliance,
+    /// For a waived finding, the waiver that accepts it; otherwise null.
+    pub waiver: Option<super::waivers::AppliedWaiver>,
+}
+
+/// Something the user should know about the audit itself (a waiver that
+/// expired or matched nothing).
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct Notice {
+    /// `expired-waiver`, `unused-waiver`.
+    pub kind: String,
+    pub message: String,
 }
 
 /// Counts by status.
@@ -89,6 +106,9 @@ pub struct Summary {
     pub failed: usize,
     pub errors: usize,
     pub skipped: usize,
+    pub waived: usize,
+    /// Open manual checklist items.
+    pub manual: usize,
     /// Failing findings by severity.
     pub failed_by_severity: BTreeMap<Severity, usize>,
     pub rules_evaluated: usize,
@@ -136,6 +156,8 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Data that could not be collected.
     pub gaps: Vec<Gap>,
+    /// Notices about the audit itself: expired and unused waivers.
+    pub notices: Vec<Notice>,
     /// The rules evaluated, sorted by id.
     pub rules: Vec<RuleInfo>,
 }

@@ -8,6 +8,7 @@
 //! Findings are sorted so that output is deterministic.
 
 pub mod finding;
+pub mod waivers;
 
 use crate::prepare::{Item, Prepared};
 use crate::rules::spec::Severity;
@@ -17,10 +18,11 @@ use crate::snapshot::Gap;
 use cel::Context;
 use cel::common::value::{CowVal, Val};
 use cel::context::VariableResolver;
-pub use finding::{Finding, Report, ResourceRef, RuleInfo, Status, Summary, Target};
+pub use finding::{Finding, Notice, Report, ResourceRef, RuleInfo, Status, Summary, Target};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
+pub use waivers::Waiver;
 
 /// Which rules to run, and parameter overrides.
 #[derive(Debug, Clone, Default)]
@@ -35,6 +37,10 @@ pub struct Options {
     pub params: HashMap<String, serde_json::Map<String, serde_json::Value>>,
     /// The snapshot file audited, for the report.
     pub snapshot_path: Option<String>,
+    /// Waivers to apply to failing findings.
+    pub waivers: Vec<Waiver>,
+    /// The day waivers are judged on; default: the day the snapshot was collected.
+    pub today: Option<chrono::NaiveDate>,
 }
 
 impl Options {
@@ -170,6 +176,7 @@ fn finding(rule: &Rule, status: Status, resource: Arc<ResourceRef>, message: Str
         message,
         evidence,
         compliance: rule.compliance.clone(),
+        waiver: None,
     }
 }
 
@@ -208,6 +215,13 @@ pub fn evaluate_item(
             resource,
             format!("{display}{scope} meets: {}", rule.title),
             Vec::new(),
+        )),
+        Outcome::Fail(evidence) if rule.manual => Some(finding(
+            rule,
+            Status::Manual,
+            resource,
+            format!("open checklist item: {}", rule.title),
+            evidence,
         )),
         Outcome::Fail(evidence) => Some(finding(
             rule,
@@ -297,7 +311,9 @@ pub fn evaluate(rules: &RuleSet, prepared: &Prepared, options: &Options) -> Repo
             findings.sort_by(|a, b| order_key(&a.resource).cmp(&order_key(&b.resource)));
         }
     }
-    let findings: Vec<Finding> = per_rule.into_iter().flatten().collect();
+    let mut findings: Vec<Finding> = per_rule.into_iter().flatten().collect();
+    let today = options.today.unwrap_or_else(|| prepared.collected_at.date_naive());
+    let notices = waivers::apply(&mut findings, &options.waivers, &prepared.account.id, today);
 
     let mut summary = Summary {
         rules_evaluated: selected.len(),
@@ -314,6 +330,8 @@ pub fn evaluate(rules: &RuleSet, prepared: &Prepared, options: &Options) -> Repo
             }
             Status::Error => summary.errors += 1,
             Status::Skip => summary.skipped += 1,
+            Status::Waived => summary.waived += 1,
+            Status::Manual => summary.manual += 1,
         }
     }
     Report {
@@ -329,6 +347,7 @@ pub fn evaluate(rules: &RuleSet, prepared: &Prepared, options: &Options) -> Repo
         summary,
         findings,
         gaps: prepared.gaps.clone(),
+        notices,
         rules: selected.iter().map(|r| rule_info(r)).collect(),
     }
 }

@@ -18,8 +18,8 @@ use crate::rules::spec::Severity;
 use serde_json::json;
 use serde_sarif::sarif::{
     ArtifactLocation, Invocation, Location, LogicalLocation, Message, MultiformatMessageString, Notification,
-    PhysicalLocation, PropertyBag, Region, ReportingDescriptor, Result as SarifResult, ResultLevel, Run, Sarif, Tool,
-    ToolComponent,
+    PhysicalLocation, PropertyBag, Region, ReportingDescriptor, Result as SarifResult, ResultLevel, Run, Sarif,
+    Suppression, Tool, ToolComponent,
 };
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -171,15 +171,30 @@ fn result(report: &Report, finding: &Finding, rule_index: i64) -> SarifResult {
     properties.insert("resourceId".to_string(), json!(finding.resource.id));
     properties.insert("region".to_string(), json!(finding.resource.region));
     properties.insert("evidence".to_string(), json!(finding.evidence));
-    SarifResult::builder()
+    let suppressions: Vec<Suppression> = finding
+        .waiver
+        .iter()
+        .map(|w| {
+            Suppression::builder()
+                .kind(json!("external"))
+                .status(json!("accepted"))
+                .justification(format!("{} (owner {}, until {})", w.reason, w.owner, w.expires))
+                .build()
+        })
+        .collect();
+    let builder = SarifResult::builder()
         .rule_id(finding.rule_id.to_string())
         .rule_index(rule_index)
         .level(level(finding.severity))
         .message(text(message))
         .locations(vec![location])
         .partial_fingerprints(fingerprints)
-        .properties(PropertyBag::builder().additional_properties(properties).build())
-        .build()
+        .properties(PropertyBag::builder().additional_properties(properties).build());
+    if suppressions.is_empty() {
+        builder.build()
+    } else {
+        builder.suppressions(suppressions).build()
+    }
 }
 
 /// Builds the SARIF log of a report.
@@ -191,8 +206,12 @@ pub fn build(report: &Report) -> Sarif {
         .enumerate()
         .map(|(i, r)| (r.id.as_str(), i as i64))
         .collect();
+    // Waived findings are results too, with an external suppression, so that
+    // GitHub shows them as dismissed rather than losing them.
     let results: Vec<SarifResult> = report
-        .with_status(Status::Fail)
+        .findings
+        .iter()
+        .filter(|f| matches!(f.status, Status::Fail | Status::Waived))
         .map(|f| result(report, f, index.get(&*f.rule_id).copied().unwrap_or(0)))
         .collect();
     let mut notifications: Vec<Notification> = report

@@ -81,6 +81,40 @@ impl Emitter for TableEmitter {
             }
             writeln!(out, "{table}")?;
         }
+        let manual: Vec<&Finding> = report.with_status(Status::Manual).collect();
+        if !manual.is_empty() {
+            writeln!(
+                out,
+                "\nOpen checklist items ({}): attest them in audit.toml once done",
+                manual.len()
+            )?;
+            let mut table = new_table(&["Rule", "Item"]);
+            for f in manual {
+                table.add_row(vec![Cell::new(&f.rule_id), Cell::new(&f.message)]);
+            }
+            writeln!(out, "{table}")?;
+        }
+        let waived: Vec<&Finding> = report.with_status(Status::Waived).collect();
+        if !waived.is_empty() {
+            writeln!(
+                out,
+                "\nWaived ({} findings): failing, and accepted until the date shown",
+                waived.len()
+            )?;
+            let mut table = new_table(&["Rule", "Resource", "Until", "Owner", "Reason"]);
+            for f in waived {
+                if let Some(w) = &f.waiver {
+                    table.add_row(vec![
+                        Cell::new(&f.rule_id),
+                        Cell::new(f.resource.display()),
+                        Cell::new(w.expires),
+                        Cell::new(&w.owner),
+                        Cell::new(&w.reason),
+                    ]);
+                }
+            }
+            writeln!(out, "{table}")?;
+        }
         let s = &report.summary;
         let by_severity: Vec<String> = Severity::ALL
             .iter()
@@ -93,11 +127,13 @@ impl Emitter for TableEmitter {
         };
         writeln!(
             out,
-            "\n{} failed{detail}, {} passed, {} errors, {} skipped, 0 waived — {} rules over {} resources{}{}",
+            "\n{} failed{detail}, {} passed, {} errors, {} skipped, {} waived, {} manual open — {} rules over {} resources{}{}",
             s.failed,
             s.passed,
             s.errors,
             s.skipped,
+            s.waived,
+            s.manual,
             s.rules_evaluated,
             s.resources,
             if report.target.account.id.is_empty() {

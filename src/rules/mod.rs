@@ -42,6 +42,8 @@ pub struct Rule {
     pub compliance: crate::engine::finding::Compliance,
     /// Parameter defaults, as JSON.
     pub params: serde_json::Map<String, serde_json::Value>,
+    /// A manual checklist item (see `spec::RuleFile::manual`).
+    pub manual: bool,
     pub when: Option<Expr>,
     pub error: Option<Expr>,
     pub assert: Expr,
@@ -360,6 +362,7 @@ pub fn compile(path: &Path, text: &str) -> Result<Rule, Vec<Problem>> {
         references: file.references,
         compliance: std::sync::Arc::new(file.compliance),
         params,
+        manual: file.manual,
         when,
         error,
         assert,

@@ -112,6 +112,10 @@ pub struct RuleFile {
     pub compliance: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     pub params: toml::Table,
+    /// A manual checklist item: failing means "open", reported as `manual`,
+    /// and fails the gate only with `--require-attestations`.
+    #[serde(default)]
+    pub manual: bool,
     pub check: Check,
     #[serde(default, rename = "test")]
     pub tests: Vec<TestCase>,
