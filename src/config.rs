@@ -257,11 +257,11 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigErrors> {
         ));
     }
     if let Some(format) = &raw.defaults.format
-        && !matches!(format.as_str(), "table" | "json" | "sarif")
+        && !matches!(format.as_str(), "table" | "json" | "sarif" | "markdown" | "junit")
     {
         problems.push(at(
             locate(text, "format"),
-            format!("defaults.format is `{format}`; use table, json or sarif"),
+            format!("defaults.format is `{format}`; use table, json, sarif, markdown or junit"),
         ));
     }
     config.rules = raw.rules;

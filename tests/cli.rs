@@ -566,3 +566,46 @@ fn errors_fail_the_gate_only_when_asked() {
     );
     assert!(!strict.stdout.is_empty(), "the report is still written");
 }
+
+#[test]
+fn markdown_checklist_on_the_example() {
+    let config = [
+        "--config",
+        "fixtures/audit.toml",
+        "--now",
+        "2026-11-24",
+        "--fail-on",
+        "none",
+    ];
+    let mut args = vec!["scan", "--snapshot", EXAMPLE, "--format", "markdown"];
+    args.extend(config);
+    let o = audit(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let md = stdout(&o);
+    assert!(md.contains("| 🕓 | Security groups do not allow SSH from the internet (`ec2-sg-no-public-ssh`)"));
+    insta::assert_snapshot!("example_markdown", md);
+}
+
+#[test]
+fn junit_report_on_the_example() {
+    // After the waiver and the backup attestation have expired.
+    let args = [
+        "scan",
+        "--snapshot",
+        EXAMPLE,
+        "--config",
+        "fixtures/audit.toml",
+        "--now",
+        "2027-03-01",
+        "--format",
+        "junit",
+        "--fail-on",
+        "none",
+    ];
+    let o = audit(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let xml = stdout(&o);
+    assert!(xml.contains("<testcase classname=\"ec2-sg-no-public-ssh\" name=\"legacy-api (sg-0legacy) (us-east-1)\"><failure type=\"high\""));
+    assert!(xml.contains("<skipped message=\"open checklist item: A backup restore has been tested recently\"/>"));
+    insta::assert_snapshot!("example_junit", xml);
+}

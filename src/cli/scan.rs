@@ -60,6 +60,8 @@ pub fn format(flag: Option<Format>, config: &Config) -> Format {
     let configured = match config.defaults.format.as_deref() {
         Some("json") => Some(Format::Json),
         Some("sarif") => Some(Format::Sarif),
+        Some("markdown") => Some(Format::Markdown),
+        Some("junit") => Some(Format::Junit),
         _ => None,
     };
     flag.or(configured).unwrap_or(Format::Table)

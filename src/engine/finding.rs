@@ -124,6 +124,8 @@ pub struct RuleInfo {
     pub id: String,
     pub title: String,
     pub severity: Severity,
+    /// The checklist area.
+    pub area: crate::rules::spec::Area,
     pub kinds: Vec<String>,
     pub rationale: String,
     pub remediation: String,

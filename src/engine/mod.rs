@@ -420,6 +420,7 @@ pub fn rule_info(rule: &Rule) -> RuleInfo {
         id: rule.id.clone(),
         title: rule.title.clone(),
         severity: rule.severity,
+        area: rule.area,
         kinds: rule.kinds.clone(),
         rationale: rule.rationale.clone(),
         remediation: rule.remediation.clone(),

@@ -3,6 +3,8 @@
 //! so tests capture output without spawning a process.
 
 pub mod json;
+pub mod junit;
+pub mod markdown;
 pub mod sarif;
 pub mod table;
 
@@ -31,6 +33,10 @@ pub enum Format {
     Json,
     /// SARIF 2.1.0 for GitHub code scanning.
     Sarif,
+    /// The pre-launch checklist in Markdown (for $GITHUB_STEP_SUMMARY or a PR comment).
+    Markdown,
+    /// JUnit XML: one test suite per rule, one test case per resource.
+    Junit,
 }
 
 impl Format {
@@ -39,6 +45,8 @@ impl Format {
             Format::Table => Box::new(table::TableEmitter),
             Format::Json => Box::new(json::JsonEmitter),
             Format::Sarif => Box::new(sarif::SarifEmitter),
+            Format::Markdown => Box::new(markdown::MarkdownEmitter),
+            Format::Junit => Box::new(junit::JunitEmitter),
         }
     }
 }

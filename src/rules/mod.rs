@@ -31,6 +31,7 @@ pub struct Rule {
     pub shared_id: std::sync::Arc<str>,
     pub title: String,
     pub severity: Severity,
+    pub area: spec::Area,
     /// The kinds the rule iterates over.
     pub kinds: Vec<String>,
     /// Every kind whose gaps make the result incomplete.
@@ -354,6 +355,7 @@ pub fn compile(path: &Path, text: &str) -> Result<Rule, Vec<Problem>> {
         id,
         title: file.title,
         severity: file.severity,
+        area: file.area,
         kinds,
         needs,
         source: file.source,

@@ -72,6 +72,65 @@ impl std::str::FromStr for Severity {
     }
 }
 
+/// The area of the pre-launch checklist a rule belongs to.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Default,
+    Deserialize,
+    serde::Serialize,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Area {
+    Network,
+    Data,
+    Secrets,
+    Identity,
+    Monitoring,
+    Edge,
+    Containers,
+    Manual,
+    #[default]
+    Other,
+}
+
+impl Area {
+    /// Checklist order.
+    pub const ALL: [Area; 9] = [
+        Area::Network,
+        Area::Data,
+        Area::Secrets,
+        Area::Identity,
+        Area::Monitoring,
+        Area::Edge,
+        Area::Containers,
+        Area::Manual,
+        Area::Other,
+    ];
+
+    /// The heading in the checklist.
+    pub fn title(self) -> &'static str {
+        match self {
+            Area::Network => "Network",
+            Area::Data => "Data",
+            Area::Secrets => "Secrets",
+            Area::Identity => "Identity",
+            Area::Monitoring => "Logging and monitoring",
+            Area::Edge => "Edge and TLS",
+            Area::Containers => "Containers",
+            Area::Manual => "Manual checks",
+            Area::Other => "Other",
+        }
+    }
+}
+
 /// One kind or several.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
@@ -96,6 +155,10 @@ pub struct RuleFile {
     pub id: Spanned<String>,
     pub title: String,
     pub severity: Severity,
+    /// The checklist area: network, data, secrets, identity, monitoring,
+    /// edge, containers, manual; `other` when absent.
+    #[serde(default)]
+    pub area: Area,
     /// The resource kind(s) the rule iterates over.
     pub resource: Spanned<OneOrMany>,
     /// Further kinds whose gaps make this rule's result incomplete (required
