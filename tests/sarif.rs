@@ -168,3 +168,58 @@ fn waived_findings_are_results_with_an_external_suppression() {
         "replaced by SSM in OPS-142 (owner platform, until 2027-01-01)"
     );
 }
+
+#[test]
+fn the_run_is_categorised_by_account_or_by_the_given_category() {
+    let report = example_report("fixtures/example-account.json");
+    let log = serde_json::to_value(sarif::build(&report)).expect("serialises");
+    assert_eq!(log["runs"][0]["automationDetails"]["id"], "posture-audit/123456789012/");
+    let limits = sarif::Limits {
+        category: Some("prod-eu".into()),
+        ..sarif::Limits::default()
+    };
+    let (log, warnings) = sarif::build_with(&report, &limits);
+    let log = serde_json::to_value(log).expect("serialises");
+    assert_eq!(log["runs"][0]["automationDetails"]["id"], "prod-eu/");
+    assert!(warnings.is_empty());
+}
+
+#[test]
+fn results_beyond_githubs_limits_keep_the_most_severe_and_warn() {
+    let report = example_report("fixtures/example-account.json");
+    let limits = sarif::Limits {
+        max_results: 3,
+        ..sarif::Limits::default()
+    };
+    let (log, warnings) = sarif::build_with(&report, &limits);
+    let log = serde_json::to_value(&log).expect("serialises");
+    let results = log["runs"][0]["results"].as_array().expect("results");
+    assert_eq!(results.len(), 3);
+    let rule_ids: Vec<&str> = results.iter().filter_map(|r| r["ruleId"].as_str()).collect();
+    // The two critical findings, then the first high one in report order.
+    assert!(
+        rule_ids.contains(&"ecs-no-secrets-in-environment") && rule_ids.contains(&"rds-no-public-access"),
+        "{rule_ids:?}"
+    );
+    assert_eq!(warnings.len(), 1);
+    assert!(
+        warnings[0].contains("kept the 3 most severe, left out"),
+        "{}",
+        warnings[0]
+    );
+    let notes = log["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .expect("notifications");
+    assert!(notes.iter().any(|n| n["message"]["text"] == warnings[0]));
+
+    // A size limit below the log's gzipped size also drops results.
+    let full = sarif::build(&report);
+    let size = sarif::gzipped_size(&full);
+    let limits = sarif::Limits {
+        max_gzipped_bytes: size - 1,
+        ..sarif::Limits::default()
+    };
+    let (smaller, warnings) = sarif::build_with(&report, &limits);
+    assert!(sarif::gzipped_size(&smaller) < size);
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+}

@@ -200,6 +200,12 @@ pub struct OutputArgs {
     /// not at all). Example: -o audit.sarif
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// SARIF only: the category GitHub code scanning files the alerts under
+    /// (`runAutomationDetails.id`), so that several accounts or profiles can
+    /// be uploaded side by side. Default: posture-audit/<account id>.
+    /// Example: --sarif-category prod-eu
+    #[arg(long, value_name = "NAME")]
+    pub sarif_category: Option<String>,
 }
 
 /// Rule selection flags.

@@ -81,15 +81,27 @@ pub fn fail_on(flag: Option<FailOn>, config: &Config) -> FailOn {
 
 /// Renders a report in `format`; colour only for a table on a terminal
 /// without `NO_COLOR`.
-pub fn render(report: &engine::Report, rules: &RuleSet, format: Format, to_stdout: bool) -> anyhow::Result<Vec<u8>> {
+pub fn render(
+    report: &engine::Report,
+    rules: &RuleSet,
+    format: Format,
+    output: &super::OutputArgs,
+) -> anyhow::Result<Vec<u8>> {
     let color = format == Format::Table
-        && to_stdout
+        && output.output.is_none()
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let context = report::Context {
+        rules,
+        color,
+        sarif_category: output.sarif_category.clone(),
+        warnings: std::sync::Mutex::new(Vec::new()),
+    };
     let mut buffer = Vec::new();
-    format
-        .emitter()
-        .emit(report, &report::Context { rules, color }, &mut buffer)?;
+    format.emitter().emit(report, &context, &mut buffer)?;
+    for warning in context.warnings.into_inner().unwrap_or_default() {
+        eprintln!("warning: {warning}");
+    }
     Ok(buffer)
 }
 
@@ -162,7 +174,7 @@ pub fn audit(
     let prepared = crate::prepare::prepare_on(&snapshot, today);
     let report = engine::evaluate(rules, &prepared, options);
     warn(&report);
-    let bytes = render(&report, rules, format(output.format, config), output.output.is_none())?;
+    let bytes = render(&report, rules, format(output.format, config), output)?;
     write_output(output.output.as_deref(), &bytes).context("the report was not written")?;
     Ok(exit_code(&report, gate, config))
 }

@@ -17,6 +17,11 @@ pub struct Context<'a> {
     pub rules: &'a RuleSet,
     /// Colour the output (table only; decided by the caller from TTY and `NO_COLOR`).
     pub color: bool,
+    /// SARIF `runAutomationDetails.id` category (`--sarif-category`).
+    pub sarif_category: Option<String>,
+    /// Warnings an emitter has for the user (results left out to fit
+    /// limits); the caller prints them.
+    pub warnings: std::sync::Mutex<Vec<String>>,
 }
 
 /// Writes a report in one format.

@@ -18,8 +18,8 @@ use crate::rules::spec::Severity;
 use serde_json::json;
 use serde_sarif::sarif::{
     ArtifactLocation, Invocation, Location, LogicalLocation, Message, MultiformatMessageString, Notification,
-    PhysicalLocation, PropertyBag, Region, ReportingDescriptor, Result as SarifResult, ResultLevel, Run, Sarif,
-    Suppression, Tool, ToolComponent,
+    PhysicalLocation, PropertyBag, Region, ReportingDescriptor, Result as SarifResult, ResultLevel, Run,
+    RunAutomationDetails, Sarif, Suppression, Tool, ToolComponent,
 };
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -199,6 +199,45 @@ fn result(report: &Report, finding: &Finding, rule_index: i64) -> SarifResult {
 
 /// Builds the SARIF log of a report.
 pub fn build(report: &Report) -> Sarif {
+    build_with(report, &Limits::default()).0
+}
+
+/// GitHub code scanning's limits on one SARIF upload, and the run category.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Results per run (GitHub: 25,000).
+    pub max_results: usize,
+    /// Gzipped bytes per upload (GitHub: 10 MB).
+    pub max_gzipped_bytes: usize,
+    /// `runAutomationDetails.id` prefix; default `posture-audit/<account>`.
+    pub category: Option<String>,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_results: 25_000,
+            max_gzipped_bytes: 10 * 1024 * 1024,
+            category: None,
+        }
+    }
+}
+
+/// The gzipped size of a SARIF log.
+pub fn gzipped_size(log: &Sarif) -> usize {
+    use std::io::Write as _;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    let written = serde_json::to_writer(&mut encoder, log).is_ok() && encoder.flush().is_ok();
+    match (written, encoder.finish()) {
+        (true, Ok(bytes)) => bytes.len(),
+        _ => usize::MAX,
+    }
+}
+
+/// Builds the SARIF log within `limits`: when there are too many results, or
+/// the log is too large, the least severe results are left out, and the
+/// returned warnings (also in the log's notifications) say so.
+pub fn build_with(report: &Report, limits: &Limits) -> (Sarif, Vec<String>) {
     let mut rules: Vec<&crate::engine::RuleInfo> = report.rules.iter().collect();
     rules.sort_by(|a, b| a.id.cmp(&b.id));
     let index: BTreeMap<&str, i64> = rules
@@ -207,13 +246,57 @@ pub fn build(report: &Report) -> Sarif {
         .map(|(i, r)| (r.id.as_str(), i as i64))
         .collect();
     // Waived findings are results too, with an external suppression, so that
-    // GitHub shows them as dismissed rather than losing them.
-    let results: Vec<SarifResult> = report
+    // GitHub shows them as dismissed rather than losing them. Most severe
+    // first (stable: report order within a severity), so that limits drop
+    // the least severe.
+    let mut reported: Vec<&Finding> = report
         .findings
         .iter()
         .filter(|f| matches!(f.status, Status::Fail | Status::Waived))
-        .map(|f| result(report, f, index.get(&*f.rule_id).copied().unwrap_or(0)))
         .collect();
+    reported.sort_by_key(|f| (f.severity, f.status == Status::Waived));
+    let total = reported.len();
+    let mut keep = total.min(limits.max_results);
+    let mut warnings = Vec::new();
+    let category = limits
+        .category
+        .clone()
+        .unwrap_or_else(|| format!("posture-audit/{}", report.target.account.id));
+    let driver = ToolComponent::builder()
+        .name("posture-audit".to_string())
+        .semantic_version(report.tool_version.clone())
+        .rules(rules.into_iter().map(descriptor).collect::<Vec<_>>())
+        .build();
+    loop {
+        if keep < total {
+            warnings.push(format!(
+                "SARIF: {total} results exceed GitHub's limits; kept the {keep} most severe, left out {}",
+                total - keep
+            ));
+        }
+        let mut kept: Vec<&&Finding> = reported.iter().take(keep).collect();
+        // Back to report order (rule, region, resource) for a stable diff.
+        kept.sort_by_key(|f| report.findings.iter().position(|g| std::ptr::eq(g, **f)));
+        let results: Vec<SarifResult> = kept
+            .iter()
+            .map(|f| result(report, f, index.get(&*f.rule_id).copied().unwrap_or(0)))
+            .collect();
+        let log = assemble(report, driver.clone(), results, &warnings, &category);
+        if keep == 0 || gzipped_size(&log) <= limits.max_gzipped_bytes {
+            return (log, warnings);
+        }
+        warnings.clear();
+        keep = keep * 9 / 10;
+    }
+}
+
+fn assemble(
+    report: &Report,
+    driver: ToolComponent,
+    results: Vec<SarifResult>,
+    warnings: &[String],
+    category: &str,
+) -> Sarif {
     let mut notifications: Vec<Notification> = report
         .gaps
         .iter()
@@ -233,17 +316,23 @@ pub fn build(report: &Report) -> Sarif {
             .message(text(format!("{}: {}", f.rule_id, f.message)))
             .build()
     }));
-    let driver = ToolComponent::builder()
-        .name("posture-audit".to_string())
-        .semantic_version(report.tool_version.clone())
-        .rules(rules.into_iter().map(descriptor).collect::<Vec<_>>())
-        .build();
+    notifications.extend(warnings.iter().map(|w| {
+        Notification::builder()
+            .level(json!("warning"))
+            .message(text(w.clone()))
+            .build()
+    }));
     let invocation = Invocation::builder()
         .execution_successful(true)
         .tool_execution_notifications(notifications)
         .build();
+    // GitHub keeps one set of alerts per category: everything up to the last `/`.
+    let details = RunAutomationDetails::builder()
+        .id(format!("{}/", category.trim_end_matches('/')))
+        .build();
     let run = Run::builder()
         .tool(Tool::builder().driver(driver).build())
+        .automation_details(details)
         .results(results)
         .invocations(vec![invocation])
         .build();
@@ -255,8 +344,16 @@ pub fn build(report: &Report) -> Sarif {
 }
 
 impl Emitter for SarifEmitter {
-    fn emit(&self, report: &Report, _: &Context, out: &mut dyn Write) -> anyhow::Result<()> {
-        serde_json::to_writer_pretty(&mut *out, &build(report))?;
+    fn emit(&self, report: &Report, context: &Context, out: &mut dyn Write) -> anyhow::Result<()> {
+        let limits = Limits {
+            category: context.sarif_category.clone(),
+            ..Limits::default()
+        };
+        let (log, warnings) = build_with(report, &limits);
+        if let Ok(mut sink) = context.warnings.lock() {
+            sink.extend(warnings);
+        }
+        serde_json::to_writer_pretty(&mut *out, &log)?;
         writeln!(out)?;
         Ok(())
     }
