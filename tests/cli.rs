@@ -609,3 +609,100 @@ fn junit_report_on_the_example() {
     assert!(xml.contains("<skipped message=\"open checklist item: A backup restore has been tested recently\"/>"));
     insta::assert_snapshot!("example_junit", xml);
 }
+
+#[test]
+fn diff_reports_new_resolved_and_unchanged_failures_and_gates_on_regressions() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // The baseline: the example's JSON report.
+    let baseline = dir.path().join("baseline.json");
+    let o = audit(&[
+        "scan",
+        "--snapshot",
+        EXAMPLE,
+        "--format",
+        "json",
+        "--now",
+        "2026-11-24",
+        "-o",
+        baseline.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    // Today: the staging database is private, and a new group opens SSH.
+    let mut snapshot: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(EXAMPLE)).expect("example"),
+    )
+    .expect("JSON");
+    snapshot["resources"]["rds.db_instance"][1]["publicly_accessible"] = serde_json::json!(false);
+    snapshot["resources"]["ec2.security_group"]
+        .as_array_mut()
+        .expect("groups")
+        .push(serde_json::json!({
+            "id": "sg-0new", "region": "us-east-1", "name": "debug",
+            "ingress": [{"protocol": "tcp", "from_port": 22, "to_port": 22, "cidrs": ["0.0.0.0/0"]}]
+        }));
+    let today = temp_file(dir.path(), "today.json", &snapshot.to_string());
+    let (old, new) = (baseline.to_str().expect("utf-8"), today.to_str().expect("utf-8"));
+
+    let o = audit(&["diff", old, new, "--json", "--now", "2026-11-24"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "informational without --fail-on-new: {}",
+        stderr(&o)
+    );
+    let d: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let ids = |list: &str| -> Vec<String> {
+        d[list]
+            .as_array()
+            .expect("list")
+            .iter()
+            .map(|c| {
+                format!(
+                    "{} {}",
+                    c["rule_id"].as_str().unwrap_or(""),
+                    c["resource_id"].as_str().unwrap_or("")
+                )
+            })
+            .collect()
+    };
+    assert_eq!(ids("resolved"), vec!["rds-no-public-access analytics-staging"]);
+    assert_eq!(
+        ids("new"),
+        vec!["ec2-sg-no-public-ssh sg-0new", "ec2-sg-public-only-web-ports sg-0new"]
+    );
+    // 56 failures in the example (its open manual item is not one), less the resolved one.
+    assert_eq!(d["unchanged"].as_array().expect("list").len(), 55);
+
+    assert_eq!(
+        audit(&["diff", old, new, "--fail-on-new", "--now", "2026-11-24"])
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(
+        audit(&[
+            "diff",
+            old,
+            new,
+            "--fail-on-new",
+            "--fail-on",
+            "critical",
+            "--now",
+            "2026-11-24"
+        ])
+        .status
+        .code(),
+        Some(0)
+    );
+    // No regression from a snapshot to itself.
+    assert_eq!(audit(&["diff", new, new, "--fail-on-new"]).status.code(), Some(0));
+    // Anything else is refused.
+    let other = temp_file(dir.path(), "other.json", "{\"format\": \"something\"}");
+    let o = audit(&["diff", old, other.to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("neither a posture-audit snapshot nor a JSON report"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -4,6 +4,7 @@
 //! Exit codes: 0 nothing failing at or above `--fail-on`; 1 failing findings
 //! at or above it; 2 usage, input or configuration error.
 
+pub mod diff_cmd;
 pub mod probe_cmd;
 pub mod rules_cmd;
 pub mod scan;
@@ -53,6 +54,8 @@ pub enum Command {
     /// List, show and test rules.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Compare two audits: new, resolved and unchanged failures.
+    Diff(DiffArgs),
     /// Check the configuration file without auditing anything.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -100,6 +103,42 @@ pub struct ScanArgs {
     /// can be re-audited offline. Example: --save-snapshot prod-probed.json
     #[arg(long, value_name = "FILE")]
     pub save_snapshot: Option<PathBuf>,
+}
+
+/// Flags of `audit diff`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Each input is a snapshot (evaluated now, with the same rules and configuration) or a JSON report
+saved with --format json. A failure is identified by rule, resource kind, region and id.
+
+Examples:
+  audit diff last-week.json today.json
+  audit diff baseline-report.json today.json --fail-on-new --fail-on high")]
+pub struct DiffArgs {
+    /// The baseline: a snapshot or a JSON report.
+    #[arg(value_name = "OLD")]
+    pub old: PathBuf,
+    /// The audit to compare with it.
+    #[arg(value_name = "NEW")]
+    pub new: PathBuf,
+    /// Exit 1 when NEW has a failure that OLD did not have (at least as
+    /// severe as --fail-on): a gate that blocks only regressions.
+    #[arg(long)]
+    pub fail_on_new: bool,
+    /// With --fail-on-new: the least severity that counts (default low).
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_fail_on)]
+    pub fail_on: Option<FailOn>,
+    /// Output JSON instead of tables.
+    #[arg(long)]
+    pub json: bool,
+    /// Write the result to FILE instead of standard output.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// The configuration file, for evaluating snapshots.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub selection: SelectionArgs,
 }
 
 /// When the audit fails the gate.
@@ -314,6 +353,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Scan(args) => scan::run(&args),
         Command::Probe(args) => probe_cmd::run(&args),
+        Command::Diff(args) => diff_cmd::run(&args),
         Command::Config(ConfigCommand::Check { config }) => check_config(config.as_deref()),
         Command::Rules(command) => rules_cmd::run(&command),
         Command::Schema { which } => print_schema(which),

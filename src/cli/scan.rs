@@ -1,6 +1,7 @@
 //! `audit scan`: audit a snapshot file.
 
-use super::{FailOn, GateArgs, ScanArgs, SelectionArgs, write_output};
+pub use super::write_output;
+use super::{FailOn, GateArgs, ScanArgs, SelectionArgs};
 use crate::config::Config;
 use crate::engine::{self, Options};
 use crate::report::{self, Format};

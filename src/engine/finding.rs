@@ -17,7 +17,9 @@ pub const REPORT_FORMAT: &str = "posture-audit/report";
 pub const REPORT_VERSION: i64 = 1;
 
 /// The outcome of one rule on one resource (or scope).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// The resource complies.
@@ -49,7 +51,7 @@ impl Status {
 }
 
 /// The resource a finding is about.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct ResourceRef {
     /// The kind, e.g. `ec2.security_group`; `region` for a finding about a
     /// whole region (a gap), `account` for the account.
@@ -73,7 +75,7 @@ impl ResourceRef {
 }
 
 /// One rule's outcome on one resource.
-#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct Finding {
     pub rule_id: Arc<str>,
     pub status: Status,
@@ -92,7 +94,7 @@ pub struct Finding {
 
 /// Something the user should know about the audit itself (a waiver that
 /// expired or matched nothing).
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct Notice {
     /// `expired-waiver`, `unused-waiver`.
     pub kind: String,
@@ -100,7 +102,7 @@ pub struct Notice {
 }
 
 /// Counts by status.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct Summary {
     pub passed: usize,
     pub failed: usize,
@@ -119,7 +121,7 @@ pub struct Summary {
 }
 
 /// A rule as described in reports.
-#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct RuleInfo {
     pub id: String,
     pub title: String,
@@ -135,7 +137,7 @@ pub struct RuleInfo {
 }
 
 /// What was audited.
-#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct Target {
     pub account: Account,
     pub collected_at: DateTime<Utc>,
@@ -145,7 +147,7 @@ pub struct Target {
 }
 
 /// The result of an audit.
-#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct Report {
     /// Always `posture-audit/report`.
     pub format: String,

@@ -7,6 +7,7 @@
 //! `error` per affected region where no resource could be seen at all.
 //! Findings are sorted so that output is deterministic.
 
+pub mod diff;
 pub mod finding;
 pub mod waivers;
 

@@ -29,7 +29,7 @@ pub struct Waiver {
 }
 
 /// The waiver a waived finding carries.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct AppliedWaiver {
     pub reason: String,
     pub owner: String,
