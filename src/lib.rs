@@ -6,6 +6,7 @@
 //! report is written by one of the [`report`] formats.
 
 pub mod cli;
+pub mod compliance;
 pub mod config;
 pub mod engine;
 pub mod prepare;

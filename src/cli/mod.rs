@@ -56,6 +56,9 @@ pub enum Command {
     Rules(RulesCommand),
     /// Compare two audits: new, resolved and unchanged failures.
     Diff(DiffArgs),
+    /// Compliance frameworks and how much of each the rules automate.
+    #[command(subcommand)]
+    Compliance(ComplianceCommand),
     /// Check the configuration file without auditing anything.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -245,6 +248,19 @@ pub struct OutputArgs {
     /// Example: --sarif-category prod-eu
     #[arg(long, value_name = "NAME")]
     pub sarif_category: Option<String>,
+    /// Group the findings by the controls of a framework instead (table,
+    /// json or markdown): cis-aws-3.0 or fsbp. See `audit compliance list`.
+    #[arg(long, value_name = "FRAMEWORK", value_parser = parse_framework)]
+    pub compliance: Option<String>,
+}
+
+fn parse_framework(s: &str) -> Result<String, String> {
+    let ids: Vec<String> = crate::compliance::frameworks().into_iter().map(|f| f.id).collect();
+    if ids.iter().any(|id| id == s) {
+        Ok(s.to_string())
+    } else {
+        Err(format!("unknown framework `{s}`; use one of {}", ids.join(", ")))
+    }
 }
 
 /// Rule selection flags.
@@ -271,6 +287,12 @@ pub struct SelectionArgs {
 
 fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
     s.parse().map_err(|_| format!("`{s}` is not a date like 2026-12-01"))
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ComplianceCommand {
+    /// List the frameworks: controls, automated by rules, manual, not covered.
+    List,
 }
 
 #[derive(Debug, Subcommand)]
@@ -354,6 +376,7 @@ pub fn main() -> ExitCode {
         Command::Scan(args) => scan::run(&args),
         Command::Probe(args) => probe_cmd::run(&args),
         Command::Diff(args) => diff_cmd::run(&args),
+        Command::Compliance(ComplianceCommand::List) => compliance_list(),
         Command::Config(ConfigCommand::Check { config }) => check_config(config.as_deref()),
         Command::Rules(command) => rules_cmd::run(&command),
         Command::Schema { which } => print_schema(which),
@@ -368,6 +391,44 @@ pub fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn compliance_list() -> anyhow::Result<ExitCode> {
+    let rules = crate::rules::load(&[]).map_err(|e| anyhow::anyhow!("invalid rule files:\n{e}"))?;
+    let mut table = comfy_table::Table::new();
+    table.load_style(comfy_table::presets::UTF8_FULL_CONDENSED);
+    table.set_header(vec![
+        "Framework",
+        "Title",
+        "Controls",
+        "Automated",
+        "Manual",
+        "Not covered",
+    ]);
+    for f in crate::compliance::frameworks() {
+        let coverage = crate::compliance::coverage(&f, &rules);
+        let automated = f.controls.iter().filter(|c| coverage.contains_key(&c.id)).count();
+        let manual = f
+            .controls
+            .iter()
+            .filter(|c| c.manual && !coverage.contains_key(&c.id))
+            .count();
+        let scope = if f.complete {
+            String::new()
+        } else {
+            " (partial list)".to_string()
+        };
+        table.add_row(vec![
+            f.id.clone(),
+            format!("{}{scope}", f.title),
+            f.controls.len().to_string(),
+            automated.to_string(),
+            manual.to_string(),
+            (f.controls.len() - automated - manual).to_string(),
+        ]);
+    }
+    println!("{table}");
+    Ok(ExitCode::SUCCESS)
 }
 
 fn check_config(path: Option<&std::path::Path>) -> anyhow::Result<ExitCode> {

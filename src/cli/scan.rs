@@ -106,6 +106,24 @@ pub fn render(
     Ok(buffer)
 }
 
+/// Renders the report grouped by the controls of framework `id`.
+fn render_compliance(report: &engine::Report, rules: &RuleSet, id: &str, format: Format) -> anyhow::Result<Vec<u8>> {
+    let Some(framework) = crate::compliance::framework(id) else {
+        bail!("unknown framework `{id}`; see `audit compliance list`");
+    };
+    let view = crate::compliance::view(&framework, report, rules);
+    Ok(match format {
+        Format::Table => report::compliance::table(&view).into_bytes(),
+        Format::Markdown => report::compliance::markdown(&view).into_bytes(),
+        Format::Json => {
+            let mut bytes = serde_json::to_vec_pretty(&view)?;
+            bytes.push(b'\n');
+            bytes
+        }
+        Format::Sarif | Format::Junit => bail!("--compliance works with --format table, json or markdown"),
+    })
+}
+
 /// Prints the report's notices (expired and unused waivers) as warnings on
 /// standard error, whatever the output format.
 pub fn warn(report: &engine::Report) {
@@ -175,7 +193,10 @@ pub fn audit(
     let prepared = crate::prepare::prepare_on(&snapshot, today);
     let report = engine::evaluate(rules, &prepared, options);
     warn(&report);
-    let bytes = render(&report, rules, format(output.format, config), output)?;
+    let bytes = match &output.compliance {
+        Some(id) => render_compliance(&report, rules, id, format(output.format, config))?,
+        None => render(&report, rules, format(output.format, config), output)?,
+    };
     write_output(output.output.as_deref(), &bytes).context("the report was not written")?;
     Ok(exit_code(&report, gate, config))
 }

@@ -2,6 +2,7 @@
 //! read the same [`Report`](crate::engine::Report) and write to any `Write`,
 //! so tests capture output without spawning a process.
 
+pub mod compliance;
 pub mod json;
 pub mod junit;
 pub mod markdown;
