@@ -6,6 +6,8 @@
 //! report is written by one of the [`report`] formats.
 
 pub mod cli;
+#[cfg(feature = "aws")]
+pub mod collect;
 pub mod compliance;
 pub mod config;
 pub mod engine;

@@ -48,6 +48,9 @@ pub struct Cli {
 pub enum Command {
     /// Audit an account snapshot file (offline; no AWS access needed).
     Scan(ScanArgs),
+    /// Read an account through the AWS APIs (read-only) and write its snapshot.
+    #[cfg(feature = "aws")]
+    Collect(CollectArgs),
     /// Probe HTTP endpoints on the wire (HSTS, HTTPS redirect, security
     /// headers) and audit what they actually send.
     Probe(ProbeCommandArgs),
@@ -106,6 +109,43 @@ pub struct ScanArgs {
     /// can be re-audited offline. Example: --save-snapshot prod-probed.json
     #[arg(long, value_name = "FILE")]
     pub save_snapshot: Option<PathBuf>,
+}
+
+/// Flags of `audit collect`: they follow the AWS CLI.
+#[cfg(feature = "aws")]
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Credentials come from the standard chain: environment variables, the shared config and credentials
+files (SSO and profiles), web identity (GitHub OIDC), container and instance metadata. Only read
+calls are made. A call that fails (AccessDenied, throttling, a timeout) becomes a gap in the
+snapshot, and every rule that needs that data reports `error`.
+
+Examples:
+  audit collect --profile prod -o prod.json
+  audit collect --region us-east-1 --region eu-west-1 -o snapshot.json
+  audit collect --endpoint-url http://127.0.0.1:5000 --region us-east-1 -o test.json")]
+pub struct CollectArgs {
+    /// The named profile of the shared AWS config. Example: --profile prod
+    #[arg(long, value_name = "PROFILE")]
+    pub profile: Option<String>,
+    /// A region to read (repeatable), or `all`; default: every enabled region.
+    #[arg(long = "region", value_name = "REGION")]
+    pub regions: Vec<String>,
+    /// Send every call to this endpoint (an emulator, a VPC endpoint).
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// Services × regions read at the same time.
+    #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub max_concurrency: u16,
+    /// Attempts per call, with backoff (throttling, 5xx).
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=10))]
+    pub max_attempts: u32,
+    /// Seconds allowed for one call, retries included.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0, value_parser = parse_seconds)]
+    pub call_timeout: f64,
+    /// Write the snapshot to FILE instead of standard output.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// Flags of `audit diff`.
@@ -374,6 +414,8 @@ pub fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Scan(args) => scan::run(&args),
+        #[cfg(feature = "aws")]
+        Command::Collect(args) => collect_cmd(&args),
         Command::Probe(args) => probe_cmd::run(&args),
         Command::Diff(args) => diff_cmd::run(&args),
         Command::Compliance(ComplianceCommand::List) => compliance_list(),
@@ -391,6 +433,28 @@ pub fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+#[cfg(feature = "aws")]
+fn collect_cmd(args: &CollectArgs) -> anyhow::Result<ExitCode> {
+    use anyhow::Context as _;
+    let options = crate::collect::Options {
+        profile: args.profile.clone(),
+        regions: args.regions.clone(),
+        endpoint_url: args.endpoint_url.clone(),
+        max_concurrency: usize::from(args.max_concurrency),
+        max_attempts: args.max_attempts,
+        call_timeout: std::time::Duration::from_secs_f64(args.call_timeout),
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let snapshot = runtime.block_on(crate::collect::collect(&options))?;
+    let mut bytes = serde_json::to_vec_pretty(&snapshot)?;
+    bytes.push(b'\n');
+    write_output(args.output.as_deref(), &bytes).context("the snapshot was not written")?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn compliance_list() -> anyhow::Result<ExitCode> {

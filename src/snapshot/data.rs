@@ -144,8 +144,6 @@ pub struct Bucket {
     pub acl_public: bool,
     /// Whether static website hosting is on.
     pub website_enabled: bool,
-    /// Whether versioning is enabled.
-    pub versioning: bool,
 }
 impl_resource!(Bucket);
 

@@ -1,0 +1,249 @@
+//! EC2 and VPC networking in one region: security groups, VPCs, subnets,
+//! route tables, flow logs, elastic IPs, EBS encryption by default.
+
+use super::{Part, gap};
+use crate::snapshot::network::{
+    Address, EbsEncryption, FlowLog, Permission, Route, RouteTable, SecurityGroup, Subnet, Vpc,
+};
+use aws_sdk_ec2::Client;
+use aws_sdk_ec2::error::ProvideErrorMetadata;
+use aws_sdk_ec2::types::{IpPermission, Tag};
+
+/// The regions enabled for the account (opted in, or needing no opt-in).
+pub async fn enabled_regions(config: &aws_config::SdkConfig) -> Result<Vec<String>, String> {
+    let output = Client::new(config)
+        .describe_regions()
+        .send()
+        .await
+        .map_err(|e| e.message().map_or_else(|| e.to_string(), String::from))?;
+    let mut regions: Vec<String> = output
+        .regions()
+        .iter()
+        .filter(|r| r.opt_in_status().is_none_or(|s| s != "not-opted-in"))
+        .filter_map(|r| r.region_name().map(String::from))
+        .collect();
+    regions.sort();
+    Ok(regions)
+}
+
+/// An optional string, with empty meaning absent.
+fn present(value: Option<&str>) -> Option<String> {
+    value.filter(|v| !v.is_empty()).map(String::from)
+}
+
+fn name_tag(tags: &[Tag]) -> String {
+    tags.iter()
+        .find(|t| t.key() == Some("Name"))
+        .and_then(|t| t.value())
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn permissions(list: &[IpPermission]) -> Vec<Permission> {
+    list.iter()
+        .map(|p| {
+            let mut cidrs: Vec<String> = p
+                .ip_ranges()
+                .iter()
+                .filter_map(|r| r.cidr_ip().map(String::from))
+                .collect();
+            cidrs.extend(p.ipv6_ranges().iter().filter_map(|r| r.cidr_ipv6().map(String::from)));
+            Permission {
+                protocol: p.ip_protocol().unwrap_or("-1").to_string(),
+                from_port: p.from_port().map_or(0, i64::from),
+                to_port: p.to_port().map_or(0, i64::from),
+                cidrs,
+                source_groups: p
+                    .user_id_group_pairs()
+                    .iter()
+                    .filter_map(|g| g.group_id().map(String::from))
+                    .collect(),
+                prefix_lists: p
+                    .prefix_list_ids()
+                    .iter()
+                    .filter_map(|l| l.prefix_list_id().map(String::from))
+                    .collect(),
+                description: String::new(),
+            }
+        })
+        .collect()
+}
+
+/// Collects one region. Each call that fails becomes a gap for its kinds.
+pub async fn collect(config: &aws_config::SdkConfig, region: &str) -> Part {
+    let client = Client::new(config);
+    let mut part = Part::default();
+    let r = &mut part.resources;
+
+    part.calls += 1;
+    let mut pages = client.describe_security_groups().into_paginator().items().send();
+    while let Some(item) = pages.next().await {
+        match item {
+            Ok(g) => r.ec2_security_group.push(SecurityGroup {
+                id: g.group_id().unwrap_or_default().into(),
+                arn: g.security_group_arn().unwrap_or_default().into(),
+                region: region.into(),
+                name: g.group_name().unwrap_or_default().into(),
+                description: g.description().unwrap_or_default().into(),
+                vpc_id: g.vpc_id().unwrap_or_default().into(),
+                ingress: permissions(g.ip_permissions()),
+                egress: permissions(g.ip_permissions_egress()),
+            }),
+            Err(e) => {
+                part.gaps.push(gap(
+                    "ec2",
+                    region,
+                    "DescribeSecurityGroups",
+                    &["ec2.security_group"],
+                    &e,
+                ));
+                break;
+            }
+        }
+    }
+
+    part.calls += 1;
+    let mut pages = client.describe_vpcs().into_paginator().items().send();
+    while let Some(item) = pages.next().await {
+        match item {
+            Ok(v) => r.ec2_vpc.push(Vpc {
+                id: v.vpc_id().unwrap_or_default().into(),
+                arn: String::new(),
+                region: region.into(),
+                name: name_tag(v.tags()),
+                cidr: v.cidr_block().unwrap_or_default().into(),
+                is_default: v.is_default().unwrap_or(false),
+            }),
+            Err(e) => {
+                part.gaps.push(gap("ec2", region, "DescribeVpcs", &["ec2.vpc"], &e));
+                break;
+            }
+        }
+    }
+
+    part.calls += 1;
+    let mut pages = client.describe_subnets().into_paginator().items().send();
+    while let Some(item) = pages.next().await {
+        match item {
+            Ok(s) => r.ec2_subnet.push(Subnet {
+                id: s.subnet_id().unwrap_or_default().into(),
+                arn: s.subnet_arn().unwrap_or_default().into(),
+                region: region.into(),
+                vpc_id: s.vpc_id().unwrap_or_default().into(),
+                availability_zone: s.availability_zone().unwrap_or_default().into(),
+                cidr: s.cidr_block().unwrap_or_default().into(),
+                map_public_ip_on_launch: s.map_public_ip_on_launch().unwrap_or(false),
+            }),
+            Err(e) => {
+                part.gaps
+                    .push(gap("ec2", region, "DescribeSubnets", &["ec2.subnet"], &e));
+                break;
+            }
+        }
+    }
+
+    part.calls += 1;
+    let mut pages = client.describe_route_tables().into_paginator().items().send();
+    while let Some(item) = pages.next().await {
+        match item {
+            Ok(t) => r.ec2_route_table.push(RouteTable {
+                id: t.route_table_id().unwrap_or_default().into(),
+                arn: String::new(),
+                region: region.into(),
+                vpc_id: t.vpc_id().unwrap_or_default().into(),
+                main: t.associations().iter().any(|a| a.main().unwrap_or(false)),
+                subnet_ids: t
+                    .associations()
+                    .iter()
+                    .filter_map(|a| a.subnet_id().map(String::from))
+                    .collect(),
+                routes: t
+                    .routes()
+                    .iter()
+                    .map(|route| Route {
+                        destination: route
+                            .destination_cidr_block()
+                            .or(route.destination_ipv6_cidr_block())
+                            .or(route.destination_prefix_list_id())
+                            .unwrap_or_default()
+                            .into(),
+                        target: route
+                            .gateway_id()
+                            .or(route.nat_gateway_id())
+                            .or(route.transit_gateway_id())
+                            .or(route.vpc_peering_connection_id())
+                            .or(route.network_interface_id())
+                            .unwrap_or_default()
+                            .into(),
+                    })
+                    .collect(),
+            }),
+            Err(e) => {
+                part.gaps
+                    .push(gap("ec2", region, "DescribeRouteTables", &["ec2.route_table"], &e));
+                break;
+            }
+        }
+    }
+
+    part.calls += 1;
+    let mut pages = client.describe_flow_logs().into_paginator().items().send();
+    while let Some(item) = pages.next().await {
+        match item {
+            Ok(f) => r.ec2_flow_log.push(FlowLog {
+                id: f.flow_log_id().unwrap_or_default().into(),
+                arn: String::new(),
+                region: region.into(),
+                resource_id: f.resource_id().unwrap_or_default().into(),
+                status: f.flow_log_status().unwrap_or_default().into(),
+                traffic_type: f.traffic_type().map(|t| t.as_str().to_string()).unwrap_or_default(),
+                destination_type: f
+                    .log_destination_type()
+                    .map(|t| t.as_str().to_string())
+                    .unwrap_or_default(),
+                destination: f.log_destination().unwrap_or_default().into(),
+            }),
+            Err(e) => {
+                part.gaps
+                    .push(gap("ec2", region, "DescribeFlowLogs", &["ec2.flow_log"], &e));
+                break;
+            }
+        }
+    }
+
+    part.calls += 1;
+    match client.describe_addresses().send().await {
+        Ok(out) => r.ec2_address.extend(out.addresses().iter().map(|a| Address {
+            id: a.allocation_id().unwrap_or_default().into(),
+            arn: String::new(),
+            region: region.into(),
+            public_ip: a.public_ip().unwrap_or_default().into(),
+            // Empty strings (seen from emulators) mean absent, as null does.
+            association_id: present(a.association_id()),
+            instance_id: present(a.instance_id()),
+            network_interface_id: present(a.network_interface_id()),
+        })),
+        Err(e) => part
+            .gaps
+            .push(gap("ec2", region, "DescribeAddresses", &["ec2.address"], &e)),
+    }
+
+    part.calls += 1;
+    match client.get_ebs_encryption_by_default().send().await {
+        Ok(out) => r.ec2_ebs_encryption.push(EbsEncryption {
+            id: region.into(),
+            arn: String::new(),
+            region: region.into(),
+            enabled: out.ebs_encryption_by_default().unwrap_or(false),
+            kms_key_id: None,
+        }),
+        Err(e) => part.gaps.push(gap(
+            "ec2",
+            region,
+            "GetEbsEncryptionByDefault",
+            &["ec2.ebs_encryption"],
+            &e,
+        )),
+    }
+    part
+}

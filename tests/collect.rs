@@ -1,0 +1,108 @@
+//! Live collection against the moto AWS emulator, started and seeded by
+//! scripts/test.sh (MOTO_ENDPOINT). The real `audit` binary reads the
+//! emulator through the AWS SDK, and the findings are asserted.
+#![cfg(feature = "aws")]
+
+use std::process::Command;
+
+fn audit(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_audit"))
+        .args(args)
+        .output()
+        .expect("audit runs")
+}
+
+#[test]
+fn collect_reads_the_seeded_emulator_and_scan_reports_its_findings() {
+    let Ok(endpoint) = std::env::var("MOTO_ENDPOINT") else {
+        eprintln!("MOTO_ENDPOINT is not set: run scripts/test.sh, which starts and seeds moto");
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let snapshot = dir.path().join("moto.json");
+    let path = snapshot.to_str().expect("utf-8");
+    let o = audit(&[
+        "collect",
+        "--endpoint-url",
+        &endpoint,
+        "--region",
+        "us-east-1",
+        "--region",
+        "eu-west-1",
+        "--max-attempts",
+        "1",
+        "--call-timeout",
+        "10",
+        "-o",
+        path,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("collected"),
+        "the summary line"
+    );
+    let snap: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&snapshot).expect("written")).expect("JSON");
+    assert_eq!(snap["account"]["id"], "123456789012");
+    assert_eq!(snap["gaps"], serde_json::json!([]), "{}", snap["gaps"]);
+
+    // The buckets' settings, as collected.
+    let buckets = snap["resources"]["s3.bucket"].as_array().expect("buckets");
+    let bucket = |name: &str| buckets.iter().find(|b| b["id"] == name).expect("bucket").clone();
+    assert_eq!(bucket("public-assets")["region"], "us-east-1");
+    assert_eq!(bucket("public-assets")["public_access_block"], serde_json::Value::Null);
+    assert_eq!(bucket("public-assets")["policy"]["Statement"][0]["Principal"], "*");
+    assert_eq!(bucket("private-logs")["region"], "eu-west-1");
+    assert_eq!(
+        bucket("private-logs")["public_access_block"]["restrict_public_buckets"],
+        true
+    );
+    assert_eq!(bucket("private-logs")["encryption"]["algorithm"], "aws:kms");
+
+    let rules = "ec2-sg-no-public-ssh,ec2-ebs-default-encryption,ec2-eip-attached,vpc-has-private-subnets,s3-bucket-public-access-block";
+    let o = audit(&[
+        "scan",
+        "--snapshot",
+        path,
+        "--only",
+        rules,
+        "--format",
+        "json",
+        "--fail-on",
+        "none",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON report");
+    let status = |rule: &str, name: &str| -> Vec<String> {
+        report["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["rule_id"] == rule && (f["resource"]["name"] == name || f["resource"]["id"] == name))
+            .map(|f| f["status"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    assert_eq!(status("ec2-sg-no-public-ssh", "web-ssh"), vec!["fail"]);
+    assert_eq!(status("ec2-sg-no-public-ssh", "db"), vec!["pass"]);
+    assert_eq!(status("ec2-ebs-default-encryption", "us-east-1"), vec!["fail"]);
+    assert_eq!(status("ec2-ebs-default-encryption", "eu-west-1"), vec!["pass"]);
+    let idle: Vec<&serde_json::Value> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule_id"] == "ec2-eip-attached")
+        .collect();
+    assert_eq!(idle.len(), 1);
+    assert_eq!(idle[0]["status"], "fail", "the seeded address is idle");
+    // The S3 rules also read CloudFront distributions and the account-level
+    // Block Public Access, which this version does not collect yet: they are
+    // not evaluated, rather than judged on missing data.
+    assert_eq!(report["summary"]["rules_not_covered"], 1);
+    assert!(
+        report["rules"]
+            .as_array()
+            .expect("rules")
+            .iter()
+            .all(|r| r["id"] != "s3-bucket-public-access-block")
+    );
+}
