@@ -1,0 +1,79 @@
+//! `docs/iam-policy.json` grants exactly the calls the collector makes, and
+//! every one of them only reads. Adding a call to `src/collect/` without
+//! adding its action to the policy (or leaving a stale action behind) fails
+//! this test.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+/// IAM action names that differ from the S3 API operation names.
+const S3_ACTIONS: &[(&str, &str)] = &[
+    ("ListBuckets", "ListAllMyBuckets"),
+    ("GetBucketEncryption", "GetEncryptionConfiguration"),
+    ("GetPublicAccessBlock", "GetBucketPublicAccessBlock"),
+];
+
+fn pascal(snake: &str) -> String {
+    snake.split('_').map(|w| w[..1].to_uppercase() + &w[1..]).collect()
+}
+
+/// The IAM actions of the SDK calls in the collector's source.
+fn actions_called() -> BTreeSet<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/collect");
+    let call = regex::Regex::new(r"\.((?:describe|get|list|generate|put|create|delete|update|modify)_[a-z_]+)\(\)")
+        .expect("valid regex");
+    let mut actions = BTreeSet::new();
+    for entry in std::fs::read_dir(&dir).expect("src/collect") {
+        let path = entry.expect("entry").path();
+        let text = std::fs::read_to_string(&path).expect("source");
+        // One module per service; mod.rs calls STS for the account id.
+        let service = match path.file_stem().and_then(|s| s.to_str()) {
+            Some("mod") => "sts",
+            Some(service) => service,
+            None => continue,
+        }
+        .to_string();
+        for caps in call.captures_iter(&text) {
+            let operation = pascal(&caps[1]);
+            let action = match service.as_str() {
+                "s3" => S3_ACTIONS
+                    .iter()
+                    .find(|(op, _)| *op == operation)
+                    .map_or(operation.clone(), |(_, a)| a.to_string()),
+                _ => operation,
+            };
+            actions.insert(format!("{service}:{action}"));
+        }
+    }
+    actions
+}
+
+#[test]
+fn the_shipped_policy_grants_exactly_the_calls_the_collector_makes() {
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/iam-policy.json")).expect("policy");
+    let policy: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    let granted: BTreeSet<String> = policy["Statement"][0]["Action"]
+        .as_array()
+        .expect("actions")
+        .iter()
+        .filter_map(|a| a.as_str().map(String::from))
+        .collect();
+    let called = actions_called();
+    assert!(called.len() >= 15, "the call scan found too little: {called:?}");
+    let missing: Vec<&String> = called.difference(&granted).collect();
+    let stale: Vec<&String> = granted.difference(&called).collect();
+    assert!(missing.is_empty(), "calls the policy does not grant: {missing:?}");
+    assert!(stale.is_empty(), "granted actions the collector never calls: {stale:?}");
+}
+
+#[test]
+fn the_collector_only_reads() {
+    for action in actions_called() {
+        let name = action.split(':').nth(1).unwrap_or_default();
+        assert!(
+            ["Describe", "Get", "List"].iter().any(|p| name.starts_with(p)),
+            "{action} is not a read-only call"
+        );
+    }
+}
