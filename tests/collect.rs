@@ -106,3 +106,81 @@ fn collect_reads_the_seeded_emulator_and_scan_reports_its_findings() {
             .all(|r| r["id"] != "s3-bucket-public-access-block")
     );
 }
+
+#[test]
+fn the_one_step_audit_collects_and_gates() {
+    let Ok(endpoint) = std::env::var("MOTO_ENDPOINT") else {
+        eprintln!("MOTO_ENDPOINT is not set: run scripts/test.sh, which starts and seeds moto");
+        return;
+    };
+    let o = audit(&[
+        "--endpoint-url",
+        &endpoint,
+        "--region",
+        "us-east-1",
+        "--region",
+        "eu-west-1",
+        "--max-attempts",
+        "1",
+        "--only",
+        "ec2-sg-no-public-ssh",
+        "--format",
+        "json",
+        "--now",
+        "2026-11-24",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "SSH is open in us-east-1: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON report");
+    assert_eq!(report["target"]["account"]["id"], "123456789012");
+    assert_eq!(
+        report["target"]["regions"],
+        serde_json::json!(["us-east-1", "eu-west-1"])
+    );
+    let failing: Vec<&str> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["status"] == "fail")
+        .filter_map(|f| f["resource"]["name"].as_str())
+        .collect();
+    assert_eq!(failing, vec!["web-ssh"]);
+}
+
+#[test]
+fn missing_credentials_are_one_clear_sentence_and_exit_2() {
+    let o = Command::new(env!("CARGO_BIN_EXE_audit"))
+        .args([
+            "collect",
+            "--endpoint-url",
+            "http://127.0.0.1:9",
+            "--region",
+            "us-east-1",
+            "--max-attempts",
+            "1",
+            "--call-timeout",
+            "5",
+        ])
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env_remove("AWS_SESSION_TOKEN")
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_WEB_IDENTITY_TOKEN_FILE")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", "/nonexistent/config")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials")
+        .output()
+        .expect("audit runs");
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("no usable AWS credentials"), "{err}");
+    assert!(
+        err.contains("Attempted:") && err.contains("Environment:"),
+        "the providers tried: {err}"
+    );
+    assert!(o.stdout.is_empty());
+}

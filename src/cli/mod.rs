@@ -17,6 +17,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 const AFTER_HELP: &str = "\
+Without a subcommand, audit collects the account (read-only calls, every enabled region) and audits
+it in one go: `audit --profile prod`. It takes the flags of `audit collect` and of `audit scan`.
+
 Exit codes:
   0  nothing fails at or above --fail-on
   1  failing findings at or above --fail-on (also: errors with --fail-on-error, open manual
@@ -25,6 +28,8 @@ Exit codes:
      configuration file), or an incomplete audit with --strict
 
 Examples:
+  audit --profile prod
+  audit --profile prod --format sarif -o audit.sarif --fail-on high
   audit scan --snapshot fixtures/example-account.json
   audit scan --snapshot prod.json --format sarif -o audit.sarif
   audit scan --snapshot prod.json --fail-on high --only rds-no-public-access,ec2-sg-no-public-ssh
@@ -38,10 +43,40 @@ Examples:
 /// Audits the security posture of an AWS account against rules derived from
 /// real hardening guides.
 #[derive(Debug, Parser)]
-#[command(name = "audit", version, about, after_help = AFTER_HELP, arg_required_else_help = true)]
+#[command(name = "audit", version, about, after_help = AFTER_HELP, args_conflicts_with_subcommands = true)]
 pub struct Cli {
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
+    /// Without a subcommand: collect the account and audit it in one go.
+    #[cfg(feature = "aws")]
+    #[command(flatten)]
+    pub live: LiveArgs,
+}
+
+/// Flags of the one-step live audit, `audit [--profile P] [--region R]...`.
+#[cfg(feature = "aws")]
+#[derive(Debug, Args)]
+pub struct LiveArgs {
+    #[command(flatten)]
+    pub aws: AwsArgs,
+    /// The configuration file; default: audit.toml in the working folder, if any.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+    #[command(flatten)]
+    pub gate: GateArgs,
+    /// Also probe the account's public endpoints (CloudFront, internet-facing
+    /// load balancers): sends requests to them. Off by default.
+    #[arg(long)]
+    pub probe: bool,
+    #[command(flatten)]
+    pub probe_options: ProbeArgs,
+    /// Also write the collected snapshot to FILE, to re-audit it offline.
+    #[arg(long, value_name = "FILE")]
+    pub save_snapshot: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -125,6 +160,17 @@ Examples:
   audit collect --region us-east-1 --region eu-west-1 -o snapshot.json
   audit collect --endpoint-url http://127.0.0.1:5000 --region us-east-1 -o test.json")]
 pub struct CollectArgs {
+    #[command(flatten)]
+    pub aws: AwsArgs,
+    /// Write the snapshot to FILE instead of standard output.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// How to reach AWS; they follow the AWS CLI.
+#[cfg(feature = "aws")]
+#[derive(Debug, Args)]
+pub struct AwsArgs {
     /// The named profile of the shared AWS config. Example: --profile prod
     #[arg(long, value_name = "PROFILE")]
     pub profile: Option<String>,
@@ -143,9 +189,31 @@ pub struct CollectArgs {
     /// Seconds allowed for one call, retries included.
     #[arg(long, value_name = "SECONDS", default_value_t = 30.0, value_parser = parse_seconds)]
     pub call_timeout: f64,
-    /// Write the snapshot to FILE instead of standard output.
-    #[arg(short = 'o', long = "output", value_name = "FILE")]
-    pub output: Option<PathBuf>,
+}
+
+#[cfg(feature = "aws")]
+impl AwsArgs {
+    /// Collection options from the flags.
+    pub fn options(&self) -> crate::collect::Options {
+        crate::collect::Options {
+            profile: self.profile.clone(),
+            regions: self.regions.clone(),
+            endpoint_url: self.endpoint_url.clone(),
+            max_concurrency: usize::from(self.max_concurrency),
+            max_attempts: self.max_attempts,
+            call_timeout: std::time::Duration::from_secs_f64(self.call_timeout),
+        }
+    }
+
+    /// Collects a snapshot.
+    pub fn collect(&self) -> anyhow::Result<crate::snapshot::Snapshot> {
+        use anyhow::Context as _;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .context("cannot start the async runtime")?;
+        Ok(runtime.block_on(crate::collect::collect(&self.options()))?)
+    }
 }
 
 /// Flags of `audit diff`.
@@ -412,7 +480,20 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    let result = match cli.command {
+    let Some(command) = cli.command else {
+        #[cfg(feature = "aws")]
+        return finish(scan::run_live(&cli.live));
+        #[cfg(not(feature = "aws"))]
+        {
+            use clap::CommandFactory as _;
+            let _ = Cli::command().print_help();
+            eprintln!(
+                "\nerror: this build has no live collection (cargo feature `aws`); use `audit scan --snapshot FILE`"
+            );
+            return ExitCode::from(2);
+        }
+    };
+    finish(match command {
         Command::Scan(args) => scan::run(&args),
         #[cfg(feature = "aws")]
         Command::Collect(args) => collect_cmd(&args),
@@ -422,7 +503,11 @@ pub fn main() -> ExitCode {
         Command::Config(ConfigCommand::Check { config }) => check_config(config.as_deref()),
         Command::Rules(command) => rules_cmd::run(&command),
         Command::Schema { which } => print_schema(which),
-    };
+    })
+}
+
+/// The exit code of a command's result; errors are printed with their causes.
+fn finish(result: anyhow::Result<ExitCode>) -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
@@ -438,19 +523,7 @@ pub fn main() -> ExitCode {
 #[cfg(feature = "aws")]
 fn collect_cmd(args: &CollectArgs) -> anyhow::Result<ExitCode> {
     use anyhow::Context as _;
-    let options = crate::collect::Options {
-        profile: args.profile.clone(),
-        regions: args.regions.clone(),
-        endpoint_url: args.endpoint_url.clone(),
-        max_concurrency: usize::from(args.max_concurrency),
-        max_attempts: args.max_attempts,
-        call_timeout: std::time::Duration::from_secs_f64(args.call_timeout),
-    };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
-    let snapshot = runtime.block_on(crate::collect::collect(&options))?;
+    let snapshot = args.aws.collect()?;
     let mut bytes = serde_json::to_vec_pretty(&snapshot)?;
     bytes.push(b'\n');
     write_output(args.output.as_deref(), &bytes).context("the snapshot was not written")?;

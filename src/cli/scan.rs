@@ -177,6 +177,22 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     audit(snapshot, &rules, &config, &options, &args.output, &args.gate)
 }
 
+/// `audit [--profile P] ...`: collects the account, then audits it like `scan`.
+#[cfg(feature = "aws")]
+pub fn run_live(args: &super::LiveArgs) -> anyhow::Result<ExitCode> {
+    let rules = load_rules(&args.selection)?;
+    let config = load_config(args.config.as_deref(), &rules)?;
+    let mut snapshot = args.aws.collect()?;
+    if args.probe {
+        super::probe_cmd::probe_snapshot(&mut snapshot, &args.probe_options, &config)?;
+    }
+    if let Some(path) = &args.save_snapshot {
+        super::probe_cmd::save_snapshot(&snapshot, path)?;
+    }
+    let options = options(&args.selection, &config, &rules);
+    audit(snapshot, &rules, &config, &options, &args.output, &args.gate)
+}
+
 /// Evaluates a loaded snapshot, writes the report, and returns the exit code
 /// (shared by `scan` and `probe`). The configuration's attestations count as
 /// of the evaluation day.

@@ -61,12 +61,25 @@ pub const COLLECTED: &[&str] = &[
 /// Why collection could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum CollectError {
-    #[error(
-        "no usable AWS credentials: {0}. Tried the environment (AWS_ACCESS_KEY_ID), the shared config and credentials files (profile {1}), SSO, web identity (AWS_WEB_IDENTITY_TOKEN_FILE) and container or instance metadata"
-    )]
+    #[error("no usable AWS credentials (profile {1}): {0}")]
     Credentials(String, String),
     #[error("cannot list the enabled regions: {0}; name them with --region")]
     Regions(String),
+}
+
+/// An error and its causes, each once, joined with ": " (the SDK's own
+/// top-level message for a credentials failure is just "dispatch failure").
+fn cause_chain(error: &dyn std::error::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut current: Option<&dyn std::error::Error> = Some(error);
+    while let Some(e) = current {
+        let text = e.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        current = e.source();
+    }
+    parts.join(": ")
 }
 
 /// A gap from a failed call.
@@ -119,9 +132,7 @@ pub async fn collect(options: &Options) -> Result<Snapshot, CollectError> {
         .get_caller_identity()
         .send()
         .await
-        .map_err(|e| {
-            CollectError::Credentials(e.message().map_or_else(|| e.to_string(), String::from), profile.clone())
-        })?;
+        .map_err(|e| CollectError::Credentials(cause_chain(&e), profile.clone()))?;
     let account_id = identity.account().unwrap_or_default().to_string();
     let partition = identity
         .arn()
