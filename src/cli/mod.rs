@@ -59,24 +59,8 @@ pub struct Cli {
 pub struct LiveArgs {
     #[command(flatten)]
     pub aws: AwsArgs,
-    /// The configuration file; default: audit.toml in the working folder, if any.
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
     #[command(flatten)]
-    pub output: OutputArgs,
-    #[command(flatten)]
-    pub selection: SelectionArgs,
-    #[command(flatten)]
-    pub gate: GateArgs,
-    /// Also probe the account's public endpoints (CloudFront, internet-facing
-    /// load balancers): sends requests to them. Off by default.
-    #[arg(long)]
-    pub probe: bool,
-    #[command(flatten)]
-    pub probe_options: ProbeArgs,
-    /// Also write the collected snapshot to FILE, to re-audit it offline.
-    #[arg(long, value_name = "FILE")]
-    pub save_snapshot: Option<PathBuf>,
+    pub audit: AuditArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -124,6 +108,14 @@ pub struct ScanArgs {
     /// Example: --snapshot fixtures/example-account.json
     #[arg(long, value_name = "FILE")]
     pub snapshot: PathBuf,
+    #[command(flatten)]
+    pub audit: AuditArgs,
+}
+
+/// Everything about auditing a snapshot once it is loaded or collected:
+/// shared by `audit scan` and the one-step live audit.
+#[derive(Debug, Args)]
+pub struct AuditArgs {
     /// The configuration file; default: audit.toml in the working folder, if any.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,

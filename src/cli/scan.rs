@@ -163,33 +163,38 @@ pub fn add_attestations(snapshot: &mut crate::snapshot::Snapshot, config: &Confi
 }
 
 pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
-    let rules = load_rules(&args.selection)?;
-    let config = load_config(args.config.as_deref(), &rules)?;
-    let mut snapshot = crate::snapshot::load(&args.snapshot)?;
-    if args.probe {
-        super::probe_cmd::probe_snapshot(&mut snapshot, &args.probe_options, &config)?;
-    }
-    if let Some(path) = &args.save_snapshot {
-        super::probe_cmd::save_snapshot(&snapshot, path)?;
-    }
-    let mut options = options(&args.selection, &config, &rules);
-    options.snapshot_path = Some(args.snapshot.display().to_string());
-    audit(snapshot, &rules, &config, &options, &args.output, &args.gate)
+    audit_loaded(
+        || Ok(crate::snapshot::load(&args.snapshot)?),
+        &args.audit,
+        Some(&args.snapshot),
+    )
 }
 
 /// `audit [--profile P] ...`: collects the account, then audits it like `scan`.
 #[cfg(feature = "aws")]
 pub fn run_live(args: &super::LiveArgs) -> anyhow::Result<ExitCode> {
+    audit_loaded(|| args.aws.collect(), &args.audit, None)
+}
+
+/// Loads the rules and configuration (so that their errors come before any
+/// AWS call), obtains the snapshot, probes if asked, saves it if asked, and
+/// audits it.
+fn audit_loaded(
+    snapshot: impl FnOnce() -> anyhow::Result<crate::snapshot::Snapshot>,
+    args: &super::AuditArgs,
+    path: Option<&std::path::Path>,
+) -> anyhow::Result<ExitCode> {
     let rules = load_rules(&args.selection)?;
     let config = load_config(args.config.as_deref(), &rules)?;
-    let mut snapshot = args.aws.collect()?;
+    let mut snapshot = snapshot()?;
     if args.probe {
         super::probe_cmd::probe_snapshot(&mut snapshot, &args.probe_options, &config)?;
     }
-    if let Some(path) = &args.save_snapshot {
-        super::probe_cmd::save_snapshot(&snapshot, path)?;
+    if let Some(save) = &args.save_snapshot {
+        super::probe_cmd::save_snapshot(&snapshot, save)?;
     }
-    let options = options(&args.selection, &config, &rules);
+    let mut options = options(&args.selection, &config, &rules);
+    options.snapshot_path = path.map(|p| p.display().to_string());
     audit(snapshot, &rules, &config, &options, &args.output, &args.gate)
 }
 

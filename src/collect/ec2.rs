@@ -69,17 +69,38 @@ fn permissions(list: &[IpPermission]) -> Vec<Permission> {
         .collect()
 }
 
+/// Follows a paginator to the end, mapping each item; the first failure
+/// becomes a gap for the kind and ends that listing.
+macro_rules! each_item {
+    ($part:expr, $region:expr, $operation:literal, $kind:literal, $request:expr, |$item:ident| $map:expr) => {{
+        $part.calls += 1;
+        let mut pages = $request.into_paginator().items().send();
+        let mut out = Vec::new();
+        while let Some(item) = pages.next().await {
+            match item {
+                Ok($item) => out.push($map),
+                Err(e) => {
+                    $part.gaps.push(gap("ec2", $region, $operation, &[$kind], &e));
+                    break;
+                }
+            }
+        }
+        out
+    }};
+}
+
 /// Collects one region. Each call that fails becomes a gap for its kinds.
 pub async fn collect(config: &aws_config::SdkConfig, region: &str) -> Part {
     let client = Client::new(config);
     let mut part = Part::default();
-    let r = &mut part.resources;
-
-    part.calls += 1;
-    let mut pages = client.describe_security_groups().into_paginator().items().send();
-    while let Some(item) = pages.next().await {
-        match item {
-            Ok(g) => r.ec2_security_group.push(SecurityGroup {
+    let groups = each_item!(
+        part,
+        region,
+        "DescribeSecurityGroups",
+        "ec2.security_group",
+        client.describe_security_groups(),
+        |g| {
+            SecurityGroup {
                 id: g.group_id().unwrap_or_default().into(),
                 arn: g.security_group_arn().unwrap_or_default().into(),
                 region: region.into(),
@@ -88,65 +109,46 @@ pub async fn collect(config: &aws_config::SdkConfig, region: &str) -> Part {
                 vpc_id: g.vpc_id().unwrap_or_default().into(),
                 ingress: permissions(g.ip_permissions()),
                 egress: permissions(g.ip_permissions_egress()),
-            }),
-            Err(e) => {
-                part.gaps.push(gap(
-                    "ec2",
-                    region,
-                    "DescribeSecurityGroups",
-                    &["ec2.security_group"],
-                    &e,
-                ));
-                break;
             }
         }
-    }
-
-    part.calls += 1;
-    let mut pages = client.describe_vpcs().into_paginator().items().send();
-    while let Some(item) = pages.next().await {
-        match item {
-            Ok(v) => r.ec2_vpc.push(Vpc {
-                id: v.vpc_id().unwrap_or_default().into(),
-                arn: String::new(),
-                region: region.into(),
-                name: name_tag(v.tags()),
-                cidr: v.cidr_block().unwrap_or_default().into(),
-                is_default: v.is_default().unwrap_or(false),
-            }),
-            Err(e) => {
-                part.gaps.push(gap("ec2", region, "DescribeVpcs", &["ec2.vpc"], &e));
-                break;
-            }
+    );
+    part.resources.ec2_security_group = groups;
+    let vpcs = each_item!(part, region, "DescribeVpcs", "ec2.vpc", client.describe_vpcs(), |v| {
+        Vpc {
+            id: v.vpc_id().unwrap_or_default().into(),
+            arn: String::new(),
+            region: region.into(),
+            name: name_tag(v.tags()),
+            cidr: v.cidr_block().unwrap_or_default().into(),
+            is_default: v.is_default().unwrap_or(false),
         }
-    }
-
-    part.calls += 1;
-    let mut pages = client.describe_subnets().into_paginator().items().send();
-    while let Some(item) = pages.next().await {
-        match item {
-            Ok(s) => r.ec2_subnet.push(Subnet {
-                id: s.subnet_id().unwrap_or_default().into(),
-                arn: s.subnet_arn().unwrap_or_default().into(),
-                region: region.into(),
-                vpc_id: s.vpc_id().unwrap_or_default().into(),
-                availability_zone: s.availability_zone().unwrap_or_default().into(),
-                cidr: s.cidr_block().unwrap_or_default().into(),
-                map_public_ip_on_launch: s.map_public_ip_on_launch().unwrap_or(false),
-            }),
-            Err(e) => {
-                part.gaps
-                    .push(gap("ec2", region, "DescribeSubnets", &["ec2.subnet"], &e));
-                break;
-            }
+    });
+    part.resources.ec2_vpc = vpcs;
+    let subnets = each_item!(
+        part,
+        region,
+        "DescribeSubnets",
+        "ec2.subnet",
+        client.describe_subnets(),
+        |s| Subnet {
+            id: s.subnet_id().unwrap_or_default().into(),
+            arn: s.subnet_arn().unwrap_or_default().into(),
+            region: region.into(),
+            vpc_id: s.vpc_id().unwrap_or_default().into(),
+            availability_zone: s.availability_zone().unwrap_or_default().into(),
+            cidr: s.cidr_block().unwrap_or_default().into(),
+            map_public_ip_on_launch: s.map_public_ip_on_launch().unwrap_or(false),
         }
-    }
-
-    part.calls += 1;
-    let mut pages = client.describe_route_tables().into_paginator().items().send();
-    while let Some(item) = pages.next().await {
-        match item {
-            Ok(t) => r.ec2_route_table.push(RouteTable {
+    );
+    part.resources.ec2_subnet = subnets;
+    let tables = each_item!(
+        part,
+        region,
+        "DescribeRouteTables",
+        "ec2.route_table",
+        client.describe_route_tables(),
+        |t| {
+            RouteTable {
                 id: t.route_table_id().unwrap_or_default().into(),
                 arn: String::new(),
                 region: region.into(),
@@ -177,52 +179,46 @@ pub async fn collect(config: &aws_config::SdkConfig, region: &str) -> Part {
                             .into(),
                     })
                     .collect(),
-            }),
-            Err(e) => {
-                part.gaps
-                    .push(gap("ec2", region, "DescribeRouteTables", &["ec2.route_table"], &e));
-                break;
             }
         }
-    }
-
-    part.calls += 1;
-    let mut pages = client.describe_flow_logs().into_paginator().items().send();
-    while let Some(item) = pages.next().await {
-        match item {
-            Ok(f) => r.ec2_flow_log.push(FlowLog {
-                id: f.flow_log_id().unwrap_or_default().into(),
-                arn: String::new(),
-                region: region.into(),
-                resource_id: f.resource_id().unwrap_or_default().into(),
-                status: f.flow_log_status().unwrap_or_default().into(),
-                traffic_type: f.traffic_type().map(|t| t.as_str().to_string()).unwrap_or_default(),
-                destination_type: f
-                    .log_destination_type()
-                    .map(|t| t.as_str().to_string())
-                    .unwrap_or_default(),
-                destination: f.log_destination().unwrap_or_default().into(),
-            }),
-            Err(e) => {
-                part.gaps
-                    .push(gap("ec2", region, "DescribeFlowLogs", &["ec2.flow_log"], &e));
-                break;
-            }
-        }
-    }
-
-    part.calls += 1;
-    match client.describe_addresses().send().await {
-        Ok(out) => r.ec2_address.extend(out.addresses().iter().map(|a| Address {
-            id: a.allocation_id().unwrap_or_default().into(),
+    );
+    part.resources.ec2_route_table = tables;
+    let flow_logs = each_item!(
+        part,
+        region,
+        "DescribeFlowLogs",
+        "ec2.flow_log",
+        client.describe_flow_logs(),
+        |f| FlowLog {
+            id: f.flow_log_id().unwrap_or_default().into(),
             arn: String::new(),
             region: region.into(),
-            public_ip: a.public_ip().unwrap_or_default().into(),
-            // Empty strings (seen from emulators) mean absent, as null does.
-            association_id: present(a.association_id()),
-            instance_id: present(a.instance_id()),
-            network_interface_id: present(a.network_interface_id()),
-        })),
+            resource_id: f.resource_id().unwrap_or_default().into(),
+            status: f.flow_log_status().unwrap_or_default().into(),
+            traffic_type: f.traffic_type().map(|t| t.as_str().to_string()).unwrap_or_default(),
+            destination_type: f
+                .log_destination_type()
+                .map(|t| t.as_str().to_string())
+                .unwrap_or_default(),
+            destination: f.log_destination().unwrap_or_default().into(),
+        }
+    );
+    part.resources.ec2_flow_log = flow_logs;
+    part.calls += 1;
+    match client.describe_addresses().send().await {
+        Ok(out) => part
+            .resources
+            .ec2_address
+            .extend(out.addresses().iter().map(|a| Address {
+                id: a.allocation_id().unwrap_or_default().into(),
+                arn: String::new(),
+                region: region.into(),
+                public_ip: a.public_ip().unwrap_or_default().into(),
+                // Empty strings (seen from emulators) mean absent, as null does.
+                association_id: present(a.association_id()),
+                instance_id: present(a.instance_id()),
+                network_interface_id: present(a.network_interface_id()),
+            })),
         Err(e) => part
             .gaps
             .push(gap("ec2", region, "DescribeAddresses", &["ec2.address"], &e)),
@@ -230,7 +226,7 @@ pub async fn collect(config: &aws_config::SdkConfig, region: &str) -> Part {
 
     part.calls += 1;
     match client.get_ebs_encryption_by_default().send().await {
-        Ok(out) => r.ec2_ebs_encryption.push(EbsEncryption {
+        Ok(out) => part.resources.ec2_ebs_encryption.push(EbsEncryption {
             id: region.into(),
             arn: String::new(),
             region: region.into(),
