@@ -438,6 +438,7 @@ pub fn snapshot_of(endpoints: Vec<HttpEndpoint>, collected_at: DateTime<Utc>) ->
             kind: "probe".into(),
             profile: None,
             tool_version: Some(env!("CARGO_PKG_VERSION").into()),
+            principal: None,
         },
         resources: Resources {
             http_endpoint: endpoints,

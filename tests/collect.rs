@@ -184,3 +184,59 @@ fn missing_credentials_are_one_clear_sentence_and_exit_2() {
     );
     assert!(o.stdout.is_empty());
 }
+
+#[test]
+fn collection_can_assume_a_role_first() {
+    let Ok(endpoint) = std::env::var("MOTO_ENDPOINT") else {
+        eprintln!("MOTO_ENDPOINT is not set: run scripts/test.sh, which starts and seeds moto");
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let snapshot = dir.path().join("role.json");
+    let path = snapshot.to_str().expect("utf-8");
+    let base = [
+        "collect",
+        "--endpoint-url",
+        &endpoint,
+        "--region",
+        "us-east-1",
+        "--max-attempts",
+        "1",
+        "-o",
+        path,
+    ];
+    let mut args: Vec<&str> = base.to_vec();
+    args.extend([
+        "--role-arn",
+        "arn:aws:iam::123456789012:role/posture-audit",
+        "--external-id",
+        "ci",
+        "--role-session-name",
+        "test",
+    ]);
+    let o = audit(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let snap: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&snapshot).expect("written")).expect("JSON");
+    assert_eq!(snap["account"]["id"], "123456789012");
+    assert!(
+        !snap["resources"]["ec2.security_group"]
+            .as_array()
+            .expect("groups")
+            .is_empty()
+    );
+    assert_eq!(
+        snap["source"]["principal"], "arn:aws:sts::123456789012:assumed-role/posture-audit/test",
+        "the calls were made as the role"
+    );
+    // Without --role-arn, the base credentials make the calls. (moto accepts
+    // any role, so a refused AssumeRole cannot be shown here.)
+    let o = audit(&base);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let snap: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&snapshot).expect("written")).expect("JSON");
+    assert_ne!(
+        snap["source"]["principal"],
+        "arn:aws:sts::123456789012:assumed-role/posture-audit/test"
+    );
+}

@@ -172,6 +172,16 @@ pub struct AwsArgs {
     /// Send every call to this endpoint (an emulator, a VPC endpoint).
     #[arg(long, value_name = "URL")]
     pub endpoint_url: Option<String>,
+    /// Assume this role first (with the credentials found), and read the
+    /// account as the role. Example: --role-arn arn:aws:iam::123456789012:role/audit
+    #[arg(long, value_name = "ARN")]
+    pub role_arn: Option<String>,
+    /// The external id the role's trust policy requires.
+    #[arg(long, value_name = "ID", requires = "role_arn")]
+    pub external_id: Option<String>,
+    /// The session name, visible in the role's CloudTrail events.
+    #[arg(long, value_name = "NAME", default_value = "posture-audit", requires = "role_arn")]
+    pub role_session_name: String,
     /// Services × regions read at the same time.
     #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub max_concurrency: u16,
@@ -191,6 +201,9 @@ impl AwsArgs {
             profile: self.profile.clone(),
             regions: self.regions.clone(),
             endpoint_url: self.endpoint_url.clone(),
+            role_arn: self.role_arn.clone(),
+            external_id: self.external_id.clone(),
+            role_session_name: self.role_session_name.clone(),
             max_concurrency: usize::from(self.max_concurrency),
             max_attempts: self.max_attempts,
             call_timeout: std::time::Duration::from_secs_f64(self.call_timeout),

@@ -29,6 +29,12 @@ pub struct Options {
     pub regions: Vec<String>,
     /// An endpoint for every service (an emulator, a VPC endpoint).
     pub endpoint_url: Option<String>,
+    /// A role to assume first, with the base credentials.
+    pub role_arn: Option<String>,
+    /// The external id the role's trust policy requires.
+    pub external_id: Option<String>,
+    /// The session name shown in the role's CloudTrail events.
+    pub role_session_name: String,
     /// Tasks (service × region) in flight at once.
     pub max_concurrency: usize,
     /// Attempts per call, retries with backoff included.
@@ -101,7 +107,13 @@ pub fn gap<E: ProvideErrorMetadata + std::fmt::Display>(
     }
 }
 
-async fn sdk_config(options: &Options, region: Option<&str>) -> aws_config::SdkConfig {
+/// An SDK configuration for `region`; with `credentials_from`, it shares that
+/// configuration's credentials provider (and its cache), e.g. an assumed role.
+async fn sdk_config(
+    options: &Options,
+    region: Option<&str>,
+    credentials_from: Option<&aws_config::SdkConfig>,
+) -> aws_config::SdkConfig {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .retry_config(RetryConfig::standard().with_max_attempts(options.max_attempts.max(1)))
         .timeout_config(TimeoutConfig::builder().operation_timeout(options.call_timeout).build());
@@ -114,18 +126,44 @@ async fn sdk_config(options: &Options, region: Option<&str>) -> aws_config::SdkC
     if let Some(url) = &options.endpoint_url {
         loader = loader.endpoint_url(url);
     }
+    if let Some(provider) = credentials_from.and_then(|c| c.credentials_provider()) {
+        loader = loader.credentials_provider(provider);
+    }
     loader.load().await
 }
 
 /// Collects a snapshot.
 pub async fn collect(options: &Options) -> Result<Snapshot, CollectError> {
     let started = std::time::Instant::now();
-    let base = sdk_config(options, None).await;
+    let base = sdk_config(options, None, None).await;
     let home = base.region().map_or_else(|| "us-east-1".to_string(), |r| r.to_string());
     let base = if base.region().is_none() {
-        sdk_config(options, Some(&home)).await
+        sdk_config(options, Some(&home), None).await
     } else {
         base
+    };
+    // With --role-arn, every client uses the assumed role: one provider, one
+    // credentials cache, shared through `base`.
+    let base = match &options.role_arn {
+        Some(arn) => {
+            let mut builder = aws_config::sts::AssumeRoleProvider::builder(arn)
+                .session_name(&options.role_session_name)
+                .configure(&base);
+            if let Some(id) = &options.external_id {
+                builder = builder.external_id(id);
+            }
+            let provider = builder.build().await;
+            let mut loader = aws_config::defaults(BehaviorVersion::latest())
+                .region(aws_config::Region::new(home.clone()))
+                .retry_config(RetryConfig::standard().with_max_attempts(options.max_attempts.max(1)))
+                .timeout_config(TimeoutConfig::builder().operation_timeout(options.call_timeout).build())
+                .credentials_provider(provider);
+            if let Some(url) = &options.endpoint_url {
+                loader = loader.endpoint_url(url);
+            }
+            loader.load().await
+        }
+        None => base,
     };
     let profile = options.profile.clone().unwrap_or_else(|| "default".into());
     let identity = aws_sdk_sts::Client::new(&base)
@@ -148,7 +186,7 @@ pub async fn collect(options: &Options) -> Result<Snapshot, CollectError> {
     let semaphore = Arc::new(tokio::sync::Semaphore::new(options.max_concurrency.max(1)));
     let mut tasks = tokio::task::JoinSet::new();
     for region in &regions {
-        let config = sdk_config(options, Some(region)).await;
+        let config = sdk_config(options, Some(region), Some(&base)).await;
         let (semaphore, region) = (semaphore.clone(), region.clone());
         tasks.spawn(async move {
             let _permit = semaphore.acquire_owned().await;
@@ -195,6 +233,7 @@ pub async fn collect(options: &Options) -> Result<Snapshot, CollectError> {
             kind: "live".into(),
             profile: options.profile.clone(),
             tool_version: Some(env!("CARGO_PKG_VERSION").into()),
+            principal: identity.arn().map(String::from),
         },
         resources,
         gaps,

@@ -92,6 +92,9 @@ pub struct Source {
     pub profile: Option<String>,
     /// Version of the tool that wrote the snapshot.
     pub tool_version: Option<String>,
+    /// The principal that collected it (the caller ARN, e.g. an assumed-role
+    /// session), when collected live.
+    pub principal: Option<String>,
 }
 
 /// Something that could not be collected.
