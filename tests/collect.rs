@@ -5,6 +5,22 @@
 
 use std::process::Command;
 
+/// The emulator started by scripts/test.sh. Outside it, these tests are
+/// skipped with a message; in CI (`CI` set) a missing emulator is a failure,
+/// so that the live tests can never pass by not running.
+fn moto_endpoint() -> Option<String> {
+    match std::env::var("MOTO_ENDPOINT") {
+        Ok(endpoint) => Some(endpoint),
+        Err(_) if std::env::var_os("CI").is_some() => {
+            panic!("CI is set but MOTO_ENDPOINT is not: scripts/test.sh starts moto")
+        }
+        Err(_) => {
+            eprintln!("MOTO_ENDPOINT is not set: run scripts/test.sh, which starts and seeds moto");
+            None
+        }
+    }
+}
+
 fn audit(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_audit"))
         .args(args)
@@ -14,10 +30,7 @@ fn audit(args: &[&str]) -> std::process::Output {
 
 #[test]
 fn collect_reads_the_seeded_emulator_and_scan_reports_its_findings() {
-    let Ok(endpoint) = std::env::var("MOTO_ENDPOINT") else {
-        eprintln!("MOTO_ENDPOINT is not set: run scripts/test.sh, which starts and seeds moto");
-        return;
-    };
+    let Some(endpoint) = moto_endpoint() else { return };
     let dir = tempfile::tempdir().expect("temp dir");
     let snapshot = dir.path().join("moto.json");
     let path = snapshot.to_str().expect("utf-8");
@@ -109,10 +122,7 @@ fn collect_reads_the_seeded_emulator_and_scan_reports_its_findings() {
 
 #[test]
 fn the_one_step_audit_collects_and_gates() {
-    let Ok(endpoint) = std::env::var("MOTO_ENDPOINT") else {
-        eprintln!("MOTO_ENDPOINT is not set: run scripts/test.sh, which starts and seeds moto");
-        return;
-    };
+    let Some(endpoint) = moto_endpoint() else { return };
     let o = audit(&[
         "--endpoint-url",
         &endpoint,
@@ -187,10 +197,7 @@ fn missing_credentials_are_one_clear_sentence_and_exit_2() {
 
 #[test]
 fn collection_can_assume_a_role_first() {
-    let Ok(endpoint) = std::env::var("MOTO_ENDPOINT") else {
-        eprintln!("MOTO_ENDPOINT is not set: run scripts/test.sh, which starts and seeds moto");
-        return;
-    };
+    let Some(endpoint) = moto_endpoint() else { return };
     let dir = tempfile::tempdir().expect("temp dir");
     let snapshot = dir.path().join("role.json");
     let path = snapshot.to_str().expect("utf-8");

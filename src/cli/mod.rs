@@ -217,7 +217,16 @@ impl AwsArgs {
             .enable_all()
             .build()
             .context("cannot start the async runtime")?;
-        Ok(runtime.block_on(crate::collect::collect(&self.options()))?)
+        let (snapshot, stats) = runtime.block_on(crate::collect::collect(&self.options()))?;
+        eprintln!(
+            "collected {} resources in {} regions with {} calls, {} gaps, in {:.1}s",
+            stats.resources,
+            stats.regions,
+            stats.calls,
+            stats.gaps,
+            stats.elapsed.as_secs_f64()
+        );
+        Ok(snapshot)
     }
 }
 

@@ -64,6 +64,16 @@ pub const COLLECTED: &[&str] = &[
     "s3.bucket",
 ];
 
+/// What collection did, for the summary line the CLI prints.
+#[derive(Debug, Clone, Copy)]
+pub struct Stats {
+    pub resources: usize,
+    pub regions: usize,
+    pub calls: usize,
+    pub gaps: usize,
+    pub elapsed: Duration,
+}
+
 /// Why collection could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum CollectError {
@@ -132,8 +142,8 @@ async fn sdk_config(
     loader.load().await
 }
 
-/// Collects a snapshot.
-pub async fn collect(options: &Options) -> Result<Snapshot, CollectError> {
+/// Collects a snapshot. Prints nothing: the caller reports `Stats`.
+pub async fn collect(options: &Options) -> Result<(Snapshot, Stats), CollectError> {
     let started = std::time::Instant::now();
     let base = sdk_config(options, None, None).await;
     let home = base.region().map_or_else(|| "us-east-1".to_string(), |r| r.to_string());
@@ -212,14 +222,14 @@ pub async fn collect(options: &Options) -> Result<Snapshot, CollectError> {
         }
     }
     gaps.sort_by(|a, b| (&a.service, &a.region, &a.operation).cmp(&(&b.service, &b.region, &b.operation)));
-    eprintln!(
-        "collected {} resources in {} regions with {calls} calls, {} gaps, in {:.1}s",
-        resources.len(),
-        regions.len(),
-        gaps.len(),
-        started.elapsed().as_secs_f64()
-    );
-    Ok(Snapshot {
+    let stats = Stats {
+        resources: resources.len(),
+        regions: regions.len(),
+        calls,
+        gaps: gaps.len(),
+        elapsed: started.elapsed(),
+    };
+    let snapshot = Snapshot {
         format: snapshot::FORMAT.into(),
         version: snapshot::VERSION,
         account: Account {
@@ -238,5 +248,6 @@ pub async fn collect(options: &Options) -> Result<Snapshot, CollectError> {
         resources,
         gaps,
         collected: Some(COLLECTED.iter().map(|k| k.to_string()).collect()),
-    })
+    };
+    Ok((snapshot, stats))
 }
