@@ -1,8 +1,11 @@
 """Seeds a moto server with a small account across two regions, through the
 AWS APIs: compliant and non-compliant resources for the live-collection
 tests. Usage: seed_moto.py ENDPOINT_URL"""
+import base64
+import io
 import json
 import sys
+import zipfile
 
 import boto3
 
@@ -44,4 +47,158 @@ s3.put_public_access_block(Bucket="private-logs", PublicAccessBlockConfiguration
     "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True})
 s3.put_bucket_encryption(Bucket="private-logs", ServerSideEncryptionConfiguration={
     "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms"}, "BucketKeyEnabled": True}]})
+
+
+# --- Compute: an instance and a launch template with a secret in user data
+# and IMDSv1 allowed (us-east-1); IMDSv2 required and clean user data
+# (eu-west-1).
+for region, tokens, script in [
+    ("us-east-1", "optional", "#!/bin/sh\nexport DB_PASSWORD=hunter2-prod-Zx81\n"),
+    ("eu-west-1", "required", "#!/bin/sh\necho hello\n"),
+]:
+    ec2 = client("ec2", region)
+    ec2.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1, InstanceType="t3.micro",
+                      UserData=script, MetadataOptions={"HttpTokens": tokens},
+                      TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "app-" + region}]}])
+    ec2.create_launch_template(LaunchTemplateName="app-" + region, LaunchTemplateData={
+        "ImageId": "ami-12345678", "UserData": base64.b64encode(script.encode()).decode(),
+        "MetadataOptions": {"HttpTokens": tokens}})
+
+# --- RDS: a public, unencrypted database without backups, TLS not forced
+# (us-east-1); a private, encrypted one with 7 days of backups (eu-west-1).
+rds = client("rds", "us-east-1")
+rds.create_db_parameter_group(DBParameterGroupName="pg-lax", DBParameterGroupFamily="postgres16", Description="lax")
+rds.modify_db_parameter_group(DBParameterGroupName="pg-lax", Parameters=[
+    {"ParameterName": "rds.force_ssl", "ParameterValue": "0", "ApplyMethod": "immediate"}])
+rds.create_db_instance(DBInstanceIdentifier="orders-public", Engine="postgres", DBInstanceClass="db.t4g.micro",
+                       MasterUsername="admin", MasterUserPassword="correct-horse-battery", AllocatedStorage=20,
+                       PubliclyAccessible=True, StorageEncrypted=False, BackupRetentionPeriod=0,
+                       DBParameterGroupName="pg-lax")
+rds = client("rds", "eu-west-1")
+rds.create_db_parameter_group(DBParameterGroupName="pg-tls", DBParameterGroupFamily="postgres16", Description="tls")
+rds.modify_db_parameter_group(DBParameterGroupName="pg-tls", Parameters=[
+    {"ParameterName": "rds.force_ssl", "ParameterValue": "1", "ApplyMethod": "immediate"}])
+rds.create_db_instance(DBInstanceIdentifier="orders", Engine="postgres", DBInstanceClass="db.t4g.micro",
+                       MasterUsername="admin", MasterUserPassword="correct-horse-battery", AllocatedStorage=20,
+                       PubliclyAccessible=False, StorageEncrypted=True, BackupRetentionPeriod=7,
+                       DeletionProtection=True, DBParameterGroupName="pg-tls")
+
+# --- ElastiCache: no encryption (us-east-1).
+client("elasticache", "us-east-1").create_replication_group(
+    ReplicationGroupId="sessions", ReplicationGroupDescription="sessions", Engine="redis",
+    CacheNodeType="cache.t4g.micro", NumCacheClusters=1)
+
+# --- Secrets in environment variables: an ECS task definition and a Lambda
+# function (us-east-1); the same through Secrets Manager (eu-west-1).
+iam = client("iam", "us-east-1")
+role_arn = iam.create_role(RoleName="app-task", AssumeRolePolicyDocument=json.dumps({
+    "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
+                                            "Action": "sts:AssumeRole"}]}))["Role"]["Arn"]
+client("ecs", "us-east-1").register_task_definition(family="api", containerDefinitions=[{
+    "name": "api", "image": "api:1", "memory": 512,
+    "environment": [{"name": "STRIPE_SECRET_KEY", "value": "sk_live_51HxAbCdEfGhIjKlMnOpQr"}]}])
+client("ecs", "eu-west-1").register_task_definition(family="api", containerDefinitions=[{
+    "name": "api", "image": "api:1", "memory": 512,
+    "secrets": [{"name": "STRIPE_SECRET_KEY", "valueFrom": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:stripe"}]}])
+code = io.BytesIO()
+with zipfile.ZipFile(code, "w") as z:
+    z.writestr("index.py", "def handler(event, context):\n    return 1\n")
+for region, env in [("us-east-1", {"DB_PASSWORD": "hunter2-prod-Zx81", "LOG_LEVEL": "info"}),
+                    ("eu-west-1", {"LOG_LEVEL": "info"})]:
+    client("lambda", region).create_function(FunctionName="worker", Runtime="python3.12", Role=role_arn,
+                                             Handler="index.handler", Code={"ZipFile": code.getvalue()},
+                                             Environment={"Variables": env})
+sm = client("secretsmanager", "eu-west-1")
+sm.create_secret(Name="stripe", SecretString="sk_live_51HxAbCdEfGhIjKlMnOpQr")
+
+# --- KMS: a customer key without rotation (us-east-1), one with (eu-west-1).
+client("kms", "us-east-1").create_key(Description="no rotation")
+key = client("kms", "eu-west-1").create_key(Description="rotated")["KeyMetadata"]["KeyId"]
+client("kms", "eu-west-1").enable_key_rotation(KeyId=key)
+client("kms", "eu-west-1").create_alias(AliasName="alias/app", TargetKeyId=key)
+
+# --- Logging and detection: a multi-region trail (us-east-1); Config and
+# GuardDuty in eu-west-1 only; a log group kept forever (us-east-1).
+s3 = client("s3", "us-east-1")
+s3.create_bucket(Bucket="org-trail-logs")
+ct = client("cloudtrail", "us-east-1")
+ct.create_trail(Name="org-trail", S3BucketName="org-trail-logs", IsMultiRegionTrail=True,
+                EnableLogFileValidation=True, IncludeGlobalServiceEvents=True)
+ct.start_logging(Name="org-trail")
+cfg = client("config", "eu-west-1")
+cfg.put_configuration_recorder(ConfigurationRecorder={
+    "name": "default", "roleARN": role_arn,
+    "recordingGroup": {"allSupported": True, "includeGlobalResourceTypes": True}})
+cfg.put_delivery_channel(DeliveryChannel={"name": "default", "s3BucketName": "org-trail-logs"})
+cfg.start_configuration_recorder(ConfigurationRecorderName="default")
+client("guardduty", "eu-west-1").create_detector(Enable=True)
+client("securityhub", "eu-west-1").enable_security_hub()
+client("logs", "us-east-1").create_log_group(logGroupName="/app/forever")
+logs = client("logs", "eu-west-1")
+logs.create_log_group(logGroupName="/app/kept")
+logs.put_retention_policy(logGroupName="/app/kept", retentionInDays=365)
+topic = client("sns", "eu-west-1").create_topic(Name="ops-alerts")["TopicArn"]
+client("sns", "eu-west-1").subscribe(TopicArn=topic, Protocol="email", Endpoint="ops@example.com")
+client("cloudwatch", "eu-west-1").put_metric_alarm(
+    AlarmName="orders-cpu", Namespace="AWS/RDS", MetricName="CPUUtilization",
+    Dimensions=[{"Name": "DBInstanceIdentifier", "Value": "orders"}], Statistic="Average", Period=300,
+    EvaluationPeriods=1, Threshold=80, ComparisonOperator="GreaterThanThreshold", AlarmActions=[topic])
+
+# --- ECR: a repository without scan on push (us-east-1).
+client("ecr", "us-east-1").create_repository(repositoryName="api")
+
+# --- The edge: an internet-facing ALB answering HTTP without redirecting
+# and without WAF (us-east-1); a regional web ACL with a rate rule.
+ec2 = client("ec2", "us-east-1")
+vpc = ec2.describe_vpcs(Filters=[{"Name": "isDefault", "Values": ["true"]}])["Vpcs"][0]["VpcId"]
+subnets = [s["SubnetId"] for s in ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["Subnets"]][:2]
+elb = client("elbv2", "us-east-1")
+lb = elb.create_load_balancer(Name="web", Subnets=subnets, Scheme="internet-facing", Type="application")
+lb_arn = lb["LoadBalancers"][0]["LoadBalancerArn"]
+tg = elb.create_target_group(Name="web", Protocol="HTTP", Port=80, VpcId=vpc)["TargetGroups"][0]["TargetGroupArn"]
+elb.create_listener(LoadBalancerArn=lb_arn, Protocol="HTTP", Port=80,
+                    DefaultActions=[{"Type": "forward", "TargetGroupArn": tg}])
+client("wafv2", "eu-west-1").create_web_acl(
+    Name="api-acl", Scope="REGIONAL", DefaultAction={"Allow": {}},
+    VisibilityConfig={"SampledRequestsEnabled": True, "CloudWatchMetricsEnabled": True, "MetricName": "api"},
+    Rules=[{"Name": "rate", "Priority": 0, "Action": {"Block": {}},
+            "Statement": {"RateBasedStatement": {"Limit": 1000, "AggregateKeyType": "IP"}},
+            "VisibilityConfig": {"SampledRequestsEnabled": True, "CloudWatchMetricsEnabled": True, "MetricName": "rate"}}])
+
+# --- CloudFront: a distribution serving the public bucket over HTTP too.
+client("cloudfront", "us-east-1").create_distribution(DistributionConfig={
+    "CallerReference": "assets", "Comment": "assets", "Enabled": True,
+    "Origins": {"Quantity": 1, "Items": [{"Id": "assets", "DomainName": "public-assets.s3.amazonaws.com",
+                                          "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
+    "DefaultCacheBehavior": {"TargetOriginId": "assets", "ViewerProtocolPolicy": "allow-all",
+                             "TrustedSigners": {"Enabled": False, "Quantity": 0},
+                             "ForwardedValues": {"QueryString": False, "Cookies": {"Forward": "none"}},
+                             "MinTTL": 0}})
+
+# --- IAM: a console user without MFA, with an access key and an admin
+# policy; a weak password policy.
+iam.create_user(UserName="alice")
+iam.create_login_profile(UserName="alice", Password="Str0ng-enough-password!")
+iam.create_access_key(UserName="alice")
+admin = iam.create_policy(PolicyName="everything", PolicyDocument=json.dumps({
+    "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))["Policy"]["Arn"]
+iam.attach_user_policy(UserName="alice", PolicyArn=admin)
+iam.update_account_password_policy(MinimumPasswordLength=8)
+
+# --- Elastic Beanstalk: an environment whose settings moto cannot serve
+# (DescribeConfigurationSettings answers 500): a real gap.
+eb = client("elasticbeanstalk", "us-east-1")
+eb.create_application(ApplicationName="shop")
+eb.create_environment(ApplicationName="shop", EnvironmentName="shop-prod", SolutionStackName="64bit Amazon Linux 2023 v4.0.0 running Python 3.11")
+
+# --- S3 account-level Block Public Access, three of four settings on. S3
+# Control sends requests to <account>.<host>, which does not resolve for
+# 127.0.0.1: the request is sent to the host itself instead.
+s3control = client("s3control", "us-east-1")
+s3control.meta.events.register(
+    "before-send.s3-control.*",
+    lambda request, **_: setattr(request, "url", request.url.replace("123456789012." + endpoint.split("//")[1], endpoint.split("//")[1])))
+s3control.put_public_access_block(AccountId="123456789012", PublicAccessBlockConfiguration={
+    "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": False})
+
 print("seeded", endpoint)

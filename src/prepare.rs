@@ -911,41 +911,73 @@ pub fn parse_hsts(header: &str) -> Option<edge::Hsts> {
     Some(hsts)
 }
 
-/// The kinds a derived field of `kind` reads, besides `kind` itself: a gap in
-/// any of them makes the derived data incomplete. (Rules over the synthetic
-/// `account` and `region` kinds list what they read in `needs` instead.)
-pub fn join_sources(kind: &str) -> &'static [&'static str] {
+/// The derived fields of `kind` that join other kinds, each with the kinds
+/// it reads: a gap in any of them makes that field incomplete. (Rules over
+/// the synthetic `account` and `region` kinds list what they read in
+/// `needs` instead.)
+pub fn join_sources(kind: &str) -> &'static [(&'static str, &'static [&'static str])] {
+    const SUBNETS: &[&str] = &["ec2.subnet", "ec2.route_table"];
     match kind {
-        "ec2.instance" => &["ssm.managed_instance"],
-        "ec2.vpc" => &["ec2.flow_log", "ec2.subnet", "ec2.route_table"],
-        "ec2.subnet" => &["ec2.route_table"],
-        "rds.db_instance" => &[
-            "rds.parameter_group",
-            "ec2.subnet",
-            "ec2.route_table",
-            "ec2.security_group",
-            "kms.key",
-            "cloudwatch.alarm",
+        "ec2.instance" => &[
+            ("ssm_managed", &["ssm.managed_instance"]),
+            ("ssm_ping_status", &["ssm.managed_instance"]),
         ],
-        "elasticache.replication_group" => &["ec2.subnet", "ec2.route_table", "ec2.security_group"],
-        "s3.bucket" => &["cloudfront.distribution", "s3.account_public_access_block"],
-        "cloudfront.distribution" => &["cloudfront.response_headers_policy"],
-        "elbv2.load_balancer" => &["elbv2.listener", "wafv2.web_acl"],
-        "ecr.repository" => &["ecr.registry_scanning"],
-        "iam.user" => &["iam.access_key"],
-        "cloudtrail.trail" => &["s3.bucket", "s3.account_public_access_block"],
-        "sns.topic" => &["cloudwatch.alarm"],
+        "ec2.vpc" => &[
+            ("flow_logs", &["ec2.flow_log"]),
+            ("subnets", SUBNETS),
+            ("public_subnet_ids", SUBNETS),
+            ("private_subnet_ids", SUBNETS),
+        ],
+        "ec2.subnet" => &[
+            ("public", &["ec2.route_table"]),
+            ("route_table_id", &["ec2.route_table"]),
+        ],
+        "rds.db_instance" => &[
+            ("parameters", &["rds.parameter_group"]),
+            ("public_subnet_ids", SUBNETS),
+            ("ingress", &["ec2.security_group"]),
+            ("kms_key_manager", &["kms.key"]),
+            ("alarm_metrics", &["cloudwatch.alarm"]),
+        ],
+        "elasticache.replication_group" => &[
+            ("public_subnet_ids", SUBNETS),
+            ("world_open_security_groups", &["ec2.security_group"]),
+        ],
+        "s3.bucket" => &[
+            ("cloudfront_origins", &["cloudfront.distribution"]),
+            ("account_public_access_block", &["s3.account_public_access_block"]),
+        ],
+        "cloudfront.distribution" => &[("default_headers", &["cloudfront.response_headers_policy"])],
+        "elbv2.load_balancer" => &[("listeners", &["elbv2.listener"]), ("web_acl", &["wafv2.web_acl"])],
+        "ecr.repository" => &[("registry_scan_type", &["ecr.registry_scanning"])],
+        "iam.user" => &[("access_keys", &["iam.access_key"])],
+        "cloudtrail.trail" => &[("bucket", &["s3.bucket", "s3.account_public_access_block"])],
+        "sns.topic" => &[("used_by_alarms", &["cloudwatch.alarm"])],
         _ => &[],
     }
 }
 
-/// All kinds whose data a rule over `kind` depends on.
-pub fn dependencies(kind: &str) -> Vec<&str> {
+/// The kinds whose data a rule over `kind` depends on: the kind itself, and
+/// the sources of the derived fields its expressions (`text`) mention. A rule
+/// that reads only a database's own settings does not depend on alarms.
+pub fn dependencies<'a>(kind: &'a str, text: &str) -> Vec<&'a str> {
     let mut kinds: Vec<&str> = Vec::new();
     if !crate::snapshot::SYNTHETIC_KINDS.contains(&kind) {
         kinds.push(kind);
     }
-    kinds.extend(join_sources(kind));
+    let mentions = |field: &str| {
+        text.match_indices(field).any(|(at, _)| {
+            let word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+            let before = text[..at].chars().next_back().is_none_or(|c| !word(c));
+            let after = text[at + field.len()..].chars().next().is_none_or(|c| !word(c));
+            before && after
+        })
+    };
+    for (field, sources) in join_sources(kind) {
+        if mentions(field) {
+            kinds.extend(sources.iter().copied());
+        }
+    }
     let mut seen = HashSet::new();
     kinds.retain(|k| seen.insert(*k));
     kinds

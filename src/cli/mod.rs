@@ -157,6 +157,10 @@ pub struct CollectArgs {
     /// Write the snapshot to FILE instead of standard output.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Exit 2 when any call failed (a gap); the snapshot is still written,
+    /// gaps included.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// How to reach AWS; they follow the AWS CLI.
@@ -191,6 +195,11 @@ pub struct AwsArgs {
     /// Seconds allowed for one call, retries included.
     #[arg(long, value_name = "SECONDS", default_value_t = 30.0, value_parser = parse_seconds)]
     pub call_timeout: f64,
+    /// No progress display and no summary line on standard error (errors
+    /// are still reported). The progress display only ever shows on a
+    /// terminal.
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
 }
 
 #[cfg(feature = "aws")]
@@ -210,23 +219,47 @@ impl AwsArgs {
         }
     }
 
-    /// Collects a snapshot.
-    pub fn collect(&self) -> anyhow::Result<crate::snapshot::Snapshot> {
+    /// Collects a snapshot, drawing progress on standard error when it is a
+    /// terminal, then one summary line (neither with --quiet).
+    pub fn collect(&self) -> anyhow::Result<(crate::snapshot::Snapshot, crate::collect::Stats)> {
         use anyhow::Context as _;
+        use std::io::{IsTerminal as _, Write as _};
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .build()
             .context("cannot start the async runtime")?;
-        let (snapshot, stats) = runtime.block_on(crate::collect::collect(&self.options()))?;
-        eprintln!(
-            "collected {} resources in {} regions with {} calls, {} gaps, in {:.1}s",
-            stats.resources,
-            stats.regions,
-            stats.calls,
-            stats.gaps,
-            stats.elapsed.as_secs_f64()
-        );
-        Ok(snapshot)
+        let progress = std::sync::Arc::new(crate::collect::Progress::default());
+        let finished = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let display = (!self.quiet && std::io::stderr().is_terminal()).then(|| {
+            let (progress, finished) = (progress.clone(), finished.clone());
+            std::thread::spawn(move || {
+                while !finished.load(std::sync::atomic::Ordering::Relaxed) {
+                    // \r and "erase to end of line": one line, redrawn in place.
+                    eprint!("\r{}\x1b[K", progress.line());
+                    let _ = std::io::stderr().flush();
+                    std::thread::sleep(std::time::Duration::from_millis(150));
+                }
+                eprint!("\r\x1b[K");
+            })
+        });
+        let result = runtime.block_on(crate::collect::collect(&self.options(), &progress));
+        finished.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(display) = display {
+            let _ = display.join();
+        }
+        let (snapshot, stats) = result?;
+        if !self.quiet {
+            eprintln!(
+                "collected {} resources in {} regions with {} calls, {} gap{}, in {:.1}s",
+                stats.resources,
+                stats.regions,
+                stats.calls,
+                stats.gaps,
+                if stats.gaps == 1 { "" } else { "s" },
+                stats.elapsed.as_secs_f64()
+            );
+        }
+        Ok((snapshot, stats))
     }
 }
 
@@ -537,10 +570,18 @@ fn finish(result: anyhow::Result<ExitCode>) -> ExitCode {
 #[cfg(feature = "aws")]
 fn collect_cmd(args: &CollectArgs) -> anyhow::Result<ExitCode> {
     use anyhow::Context as _;
-    let snapshot = args.aws.collect()?;
+    let (snapshot, stats) = args.aws.collect()?;
     let mut bytes = serde_json::to_vec_pretty(&snapshot)?;
     bytes.push(b'\n');
     write_output(args.output.as_deref(), &bytes).context("the snapshot was not written")?;
+    if args.strict && stats.gaps > 0 {
+        eprintln!(
+            "error: --strict: {} call{} failed; the snapshot, written, lists them under `gaps`",
+            stats.gaps,
+            if stats.gaps == 1 { "" } else { "s" }
+        );
+        return Ok(ExitCode::from(2));
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -173,7 +173,7 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
 /// `audit [--profile P] ...`: collects the account, then audits it like `scan`.
 #[cfg(feature = "aws")]
 pub fn run_live(args: &super::LiveArgs) -> anyhow::Result<ExitCode> {
-    audit_loaded(|| args.aws.collect(), &args.audit, None)
+    audit_loaded(|| Ok(args.aws.collect()?.0), &args.audit, None)
 }
 
 /// Loads the rules and configuration (so that their errors come before any

@@ -1,13 +1,15 @@
-//! EC2 and VPC networking in one region: security groups, VPCs, subnets,
-//! route tables, flow logs, elastic IPs, EBS encryption by default.
+//! EC2 and VPC networking in one region: security groups, instances (with
+//! metadata options and user data), launch templates, VPCs, subnets, route
+//! tables, flow logs, elastic IPs, EBS encryption by default.
 
-use super::{Part, gap};
+use super::{Part, present};
 use crate::snapshot::network::{
-    Address, EbsEncryption, FlowLog, Permission, Route, RouteTable, SecurityGroup, Subnet, Vpc,
+    Address, EbsEncryption, FlowLog, Instance, LaunchTemplate, Permission, Route, RouteTable, SecurityGroup, Subnet,
+    Vpc,
 };
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::error::ProvideErrorMetadata;
-use aws_sdk_ec2::types::{IpPermission, Tag};
+use aws_sdk_ec2::types::{InstanceAttributeName, IpPermission, Tag};
 
 /// The regions enabled for the account (opted in, or needing no opt-in).
 pub async fn enabled_regions(config: &aws_config::SdkConfig) -> Result<Vec<String>, String> {
@@ -24,11 +26,6 @@ pub async fn enabled_regions(config: &aws_config::SdkConfig) -> Result<Vec<Strin
         .collect();
     regions.sort();
     Ok(regions)
-}
-
-/// An optional string, with empty meaning absent.
-fn present(value: Option<&str>) -> Option<String> {
-    value.filter(|v| !v.is_empty()).map(String::from)
 }
 
 fn name_tag(tags: &[Tag]) -> String {
@@ -69,35 +66,16 @@ fn permissions(list: &[IpPermission]) -> Vec<Permission> {
         .collect()
 }
 
-/// Follows a paginator to the end, mapping each item; the first failure
-/// becomes a gap for the kind and ends that listing.
-macro_rules! each_item {
-    ($part:expr, $region:expr, $operation:literal, $kind:literal, $request:expr, |$item:ident| $map:expr) => {{
-        $part.calls += 1;
-        let mut pages = $request.into_paginator().items().send();
-        let mut out = Vec::new();
-        while let Some(item) = pages.next().await {
-            match item {
-                Ok($item) => out.push($map),
-                Err(e) => {
-                    $part.gaps.push(gap("ec2", $region, $operation, &[$kind], &e));
-                    break;
-                }
-            }
-        }
-        out
-    }};
-}
-
 /// Collects one region. Each call that fails becomes a gap for its kinds.
 pub async fn collect(config: &aws_config::SdkConfig, region: &str) -> Part {
     let client = Client::new(config);
     let mut part = Part::default();
     let groups = each_item!(
         part,
+        "ec2",
         region,
         "DescribeSecurityGroups",
-        "ec2.security_group",
+        &["ec2.security_group"],
         client.describe_security_groups(),
         |g| {
             SecurityGroup {
@@ -113,22 +91,31 @@ pub async fn collect(config: &aws_config::SdkConfig, region: &str) -> Part {
         }
     );
     part.resources.ec2_security_group = groups;
-    let vpcs = each_item!(part, region, "DescribeVpcs", "ec2.vpc", client.describe_vpcs(), |v| {
-        Vpc {
-            id: v.vpc_id().unwrap_or_default().into(),
-            arn: String::new(),
-            region: region.into(),
-            name: name_tag(v.tags()),
-            cidr: v.cidr_block().unwrap_or_default().into(),
-            is_default: v.is_default().unwrap_or(false),
+    let vpcs = each_item!(
+        part,
+        "ec2",
+        region,
+        "DescribeVpcs",
+        &["ec2.vpc"],
+        client.describe_vpcs(),
+        |v| {
+            Vpc {
+                id: v.vpc_id().unwrap_or_default().into(),
+                arn: String::new(),
+                region: region.into(),
+                name: name_tag(v.tags()),
+                cidr: v.cidr_block().unwrap_or_default().into(),
+                is_default: v.is_default().unwrap_or(false),
+            }
         }
-    });
+    );
     part.resources.ec2_vpc = vpcs;
     let subnets = each_item!(
         part,
+        "ec2",
         region,
         "DescribeSubnets",
-        "ec2.subnet",
+        &["ec2.subnet"],
         client.describe_subnets(),
         |s| Subnet {
             id: s.subnet_id().unwrap_or_default().into(),
@@ -143,9 +130,10 @@ pub async fn collect(config: &aws_config::SdkConfig, region: &str) -> Part {
     part.resources.ec2_subnet = subnets;
     let tables = each_item!(
         part,
+        "ec2",
         region,
         "DescribeRouteTables",
-        "ec2.route_table",
+        &["ec2.route_table"],
         client.describe_route_tables(),
         |t| {
             RouteTable {
@@ -185,9 +173,10 @@ pub async fn collect(config: &aws_config::SdkConfig, region: &str) -> Part {
     part.resources.ec2_route_table = tables;
     let flow_logs = each_item!(
         part,
+        "ec2",
         region,
         "DescribeFlowLogs",
-        "ec2.flow_log",
+        &["ec2.flow_log"],
         client.describe_flow_logs(),
         |f| FlowLog {
             id: f.flow_log_id().unwrap_or_default().into(),
@@ -204,10 +193,15 @@ pub async fn collect(config: &aws_config::SdkConfig, region: &str) -> Part {
         }
     );
     part.resources.ec2_flow_log = flow_logs;
-    part.calls += 1;
-    match client.describe_addresses().send().await {
-        Ok(out) => part
-            .resources
+    if let Some(out) = call!(
+        part,
+        "ec2",
+        region,
+        "DescribeAddresses",
+        &["ec2.address"],
+        client.describe_addresses()
+    ) {
+        part.resources
             .ec2_address
             .extend(out.addresses().iter().map(|a| Address {
                 id: a.allocation_id().unwrap_or_default().into(),
@@ -218,28 +212,148 @@ pub async fn collect(config: &aws_config::SdkConfig, region: &str) -> Part {
                 association_id: present(a.association_id()),
                 instance_id: present(a.instance_id()),
                 network_interface_id: present(a.network_interface_id()),
-            })),
-        Err(e) => part
-            .gaps
-            .push(gap("ec2", region, "DescribeAddresses", &["ec2.address"], &e)),
+            }));
     }
-
-    part.calls += 1;
-    match client.get_ebs_encryption_by_default().send().await {
-        Ok(out) => part.resources.ec2_ebs_encryption.push(EbsEncryption {
+    if let Some(out) = call!(
+        part,
+        "ec2",
+        region,
+        "GetEbsEncryptionByDefault",
+        &["ec2.ebs_encryption"],
+        client.get_ebs_encryption_by_default()
+    ) {
+        part.resources.ec2_ebs_encryption.push(EbsEncryption {
             id: region.into(),
             arn: String::new(),
             region: region.into(),
             enabled: out.ebs_encryption_by_default().unwrap_or(false),
             kms_key_id: None,
-        }),
-        Err(e) => part.gaps.push(gap(
+        });
+    }
+    instances(&client, region, &mut part).await;
+    launch_templates(&client, region, &mut part).await;
+    part
+}
+
+/// User data as text: base64-decoded, null when absent or not UTF-8.
+fn user_data(encoded: Option<&str>) -> Option<String> {
+    let bytes = aws_smithy_types::base64::decode(encoded.filter(|e| !e.is_empty())?).ok()?;
+    String::from_utf8(bytes).ok()
+}
+
+/// Instances that exist (not terminated), with their user data, which
+/// DescribeInstances does not return: one DescribeInstanceAttribute each.
+async fn instances(client: &Client, region: &str, part: &mut Part) {
+    let reservations = each_item!(
+        part,
+        "ec2",
+        region,
+        "DescribeInstances",
+        &["ec2.instance"],
+        client.describe_instances(),
+        |r| r
+    );
+    for i in reservations.iter().flat_map(|r| r.instances()) {
+        let state = i
+            .state()
+            .and_then(|s| s.name())
+            .map(|n| n.as_str().to_string())
+            .unwrap_or_default();
+        if state == "terminated" {
+            continue;
+        }
+        let id = i.instance_id().unwrap_or_default().to_string();
+        let metadata = i.metadata_options();
+        let mut instance = Instance {
+            id: id.clone(),
+            arn: String::new(),
+            region: region.into(),
+            name: name_tag(i.tags()),
+            state,
+            vpc_id: i.vpc_id().unwrap_or_default().into(),
+            subnet_id: i.subnet_id().unwrap_or_default().into(),
+            public_ip: present(i.public_ip_address()),
+            security_groups: i
+                .security_groups()
+                .iter()
+                .filter_map(|g| g.group_id().map(String::from))
+                .collect(),
+            iam_instance_profile: i.iam_instance_profile().and_then(|p| present(p.arn())),
+            metadata_http_tokens: metadata
+                .and_then(|m| m.http_tokens())
+                .map(|t| t.as_str().to_string())
+                .unwrap_or_default(),
+            metadata_http_endpoint: metadata
+                .and_then(|m| m.http_endpoint())
+                .map(|t| t.as_str().to_string())
+                .unwrap_or_default(),
+            user_data: None,
+        };
+        let attribute = call!(
+            part,
             "ec2",
             region,
-            "GetEbsEncryptionByDefault",
-            &["ec2.ebs_encryption"],
-            &e,
-        )),
+            "DescribeInstanceAttribute",
+            &["ec2.instance"],
+            resource = &id,
+            client
+                .describe_instance_attribute()
+                .instance_id(&id)
+                .attribute(InstanceAttributeName::UserData)
+        );
+        if let Some(out) = attribute {
+            instance.user_data = user_data(out.user_data().and_then(|u| u.value()));
+        }
+        part.resources.ec2_instance.push(instance);
     }
-    part
+}
+
+/// The default version of each launch template.
+async fn launch_templates(client: &Client, region: &str, part: &mut Part) {
+    let templates = each_item!(
+        part,
+        "ec2",
+        region,
+        "DescribeLaunchTemplates",
+        &["ec2.launch_template"],
+        client.describe_launch_templates(),
+        |t| t
+    );
+    for t in templates {
+        let id = t.launch_template_id().unwrap_or_default().to_string();
+        let mut template = LaunchTemplate {
+            id: id.clone(),
+            arn: String::new(),
+            region: region.into(),
+            name: t.launch_template_name().unwrap_or_default().into(),
+            version: t.default_version_number().unwrap_or(0),
+            user_data: None,
+            metadata_http_tokens: String::new(),
+        };
+        let versions = call!(
+            part,
+            "ec2",
+            region,
+            "DescribeLaunchTemplateVersions",
+            &["ec2.launch_template"],
+            resource = &id,
+            client
+                .describe_launch_template_versions()
+                .launch_template_id(&id)
+                .versions("$Default")
+        );
+        if let Some(data) = versions
+            .as_ref()
+            .and_then(|out| out.launch_template_versions().first())
+            .and_then(|v| v.launch_template_data())
+        {
+            template.user_data = user_data(data.user_data());
+            template.metadata_http_tokens = data
+                .metadata_options()
+                .and_then(|m| m.http_tokens())
+                .map(|t| t.as_str().to_string())
+                .unwrap_or_default();
+        }
+        part.resources.ec2_launch_template.push(template);
+    }
 }

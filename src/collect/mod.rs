@@ -10,15 +10,116 @@
 //! The snapshot lists the kinds it collected (`collected`), so that rules
 //! about services not collected yet are not evaluated on missing data.
 
+/// One call: counted; a failure becomes a gap for `kinds` (or, with
+/// `resource = ID`, for that one resource) and yields `None`.
+macro_rules! call {
+    ($part:expr, $service:expr, $region:expr, $operation:literal, $kinds:expr, resource = $id:expr, $request:expr) => {{
+        $part.calls += 1;
+        match $request.send().await {
+            Ok(out) => Some(out),
+            Err(e) => {
+                $part.gaps.push($crate::collect::resource_gap(
+                    $service, $region, $operation, $kinds, $id, &e,
+                ));
+                None
+            }
+        }
+    }};
+    ($part:expr, $service:expr, $region:expr, $operation:literal, $kinds:expr, $request:expr) => {{
+        $part.calls += 1;
+        match $request.send().await {
+            Ok(out) => Some(out),
+            Err(e) => {
+                $part
+                    .gaps
+                    .push($crate::collect::gap($service, $region, $operation, $kinds, &e));
+                None
+            }
+        }
+    }};
+}
+
+/// Follows a paginator to the end, mapping each item; the first failure
+/// becomes a gap for `kinds` and ends that listing.
+macro_rules! each_item {
+    ($part:expr, $service:expr, $region:expr, $operation:literal, $kinds:expr, $request:expr, |$item:ident| $map:expr) => {{
+        $part.calls += 1;
+        let mut pages = $request.into_paginator().items().send();
+        let mut out = Vec::new();
+        while let Some(item) = pages.next().await {
+            match item {
+                Ok($item) => out.push($map),
+                Err(e) => {
+                    $part
+                        .gaps
+                        .push($crate::collect::gap($service, $region, $operation, $kinds, &e));
+                    break;
+                }
+            }
+        }
+        out
+    }};
+}
+
+/// Every page of a paginated call, each counted; the first failure becomes a
+/// gap for `kinds` and ends the listing.
+macro_rules! each_page {
+    ($part:expr, $service:expr, $region:expr, $operation:literal, $kinds:expr, $request:expr) => {{
+        let mut pages = $request.into_paginator().send();
+        let mut out = Vec::new();
+        while let Some(page) = pages.next().await {
+            $part.calls += 1;
+            match page {
+                Ok(page) => out.push(page),
+                Err(e) => {
+                    $part
+                        .gaps
+                        .push($crate::collect::gap($service, $region, $operation, $kinds, &e));
+                    break;
+                }
+            }
+        }
+        out
+    }};
+}
+
+mod cloudfront;
+mod cloudtrail;
+mod cloudwatch;
+mod config;
 mod ec2;
+mod ecr;
+mod ecs;
+mod elasticache;
+mod elasticbeanstalk;
+mod elbv2;
+mod guardduty;
+mod iam;
+mod kms;
+mod lambda;
+mod logs;
+mod progress;
+mod rds;
 mod s3;
+mod s3control;
+mod secretsmanager;
+mod securityhub;
+mod sns;
+mod ssm;
+mod wafv2;
+
+pub use progress::Progress;
 
 use crate::snapshot::{self, Account, Gap, Resources, Snapshot, Source};
 use aws_config::BehaviorVersion;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
-use aws_sdk_ec2::error::ProvideErrorMetadata;
+use aws_sdk_sts::config::http::HttpResponse;
+use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 /// How to collect.
@@ -55,13 +156,45 @@ pub struct Part {
 /// The kinds this build collects.
 pub const COLLECTED: &[&str] = &[
     "ec2.security_group",
+    "ec2.instance",
+    "ec2.launch_template",
     "ec2.vpc",
     "ec2.subnet",
     "ec2.route_table",
     "ec2.flow_log",
     "ec2.address",
     "ec2.ebs_encryption",
+    "ssm.managed_instance",
+    "rds.db_instance",
+    "rds.parameter_group",
+    "elasticache.replication_group",
     "s3.bucket",
+    "s3.account_public_access_block",
+    "cloudfront.distribution",
+    "cloudfront.response_headers_policy",
+    "elbv2.load_balancer",
+    "elbv2.listener",
+    "wafv2.web_acl",
+    "ecs.task_definition",
+    "lambda.function",
+    "elasticbeanstalk.environment",
+    "ecr.repository",
+    "ecr.registry_scanning",
+    "secretsmanager.secret",
+    "kms.key",
+    "iam.user",
+    "iam.access_key",
+    "iam.role",
+    "iam.policy",
+    "iam.password_policy",
+    "iam.root_user",
+    "cloudtrail.trail",
+    "config.recorder",
+    "logs.log_group",
+    "cloudwatch.alarm",
+    "sns.topic",
+    "guardduty.detector",
+    "securityhub.hub",
 ];
 
 /// What collection did, for the summary line the CLI prints.
@@ -98,23 +231,68 @@ fn cause_chain(error: &dyn std::error::Error) -> String {
     parts.join(": ")
 }
 
-/// A gap from a failed call.
-pub fn gap<E: ProvideErrorMetadata + std::fmt::Display>(
-    service: &str,
-    region: &str,
-    operation: &str,
-    kinds: &[&str],
-    error: &E,
-) -> Gap {
+/// A gap from a failed call. The code is the service's error code
+/// (`AccessDenied`, `Throttling`, ...), or what went wrong on the way:
+/// `Timeout`, `DispatchFailure` (no connection), `HTTP 500` (an error
+/// answer without a code).
+pub fn gap<E>(service: &str, region: &str, operation: &str, kinds: &[&str], error: &SdkError<E, HttpResponse>) -> Gap
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    let code = match error {
+        SdkError::ServiceError(e) => e
+            .err()
+            .code()
+            .map_or_else(|| format!("HTTP {}", e.raw().status().as_u16()), String::from),
+        SdkError::TimeoutError(_) => "Timeout".into(),
+        SdkError::DispatchFailure(d) if d.is_timeout() => "Timeout".into(),
+        SdkError::DispatchFailure(_) => "DispatchFailure".into(),
+        SdkError::ResponseError(r) => format!("HTTP {}", r.raw().status().as_u16()),
+        _ => "Unknown".into(),
+    };
     Gap {
         service: service.into(),
         region: region.into(),
         operation: operation.into(),
-        code: error.code().unwrap_or("Unknown").into(),
-        message: error.message().map_or_else(|| error.to_string(), String::from),
+        code,
+        message: error.message().map_or_else(|| cause_chain(error), String::from),
         kinds: kinds.iter().map(|k| k.to_string()).collect(),
         resource_id: None,
     }
+}
+
+/// A gap for one resource (a bucket, a trail): the rest of its kind is fine.
+pub fn resource_gap<E>(
+    service: &str,
+    region: &str,
+    operation: &str,
+    kinds: &[&str],
+    resource_id: &str,
+    error: &SdkError<E, HttpResponse>,
+) -> Gap
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    Gap {
+        resource_id: Some(resource_id.into()),
+        ..gap(service, region, operation, kinds, error)
+    }
+}
+
+/// The last part of an ARN-like path: `arn:...:topic/name` gives `name`.
+pub fn last_part(arn: &str) -> &str {
+    arn.rsplit(['/', ':']).next().unwrap_or(arn)
+}
+
+/// An optional string, with empty meaning absent (emulators send empty
+/// strings where AWS omits the element).
+pub fn present(value: Option<&str>) -> Option<String> {
+    value.filter(|v| !v.is_empty()).map(String::from)
+}
+
+/// An SDK timestamp as a chrono one.
+pub fn time(t: Option<&aws_smithy_types::DateTime>) -> Option<chrono::DateTime<chrono::Utc>> {
+    t.and_then(|t| chrono::DateTime::from_timestamp(t.secs(), t.subsec_nanos()))
 }
 
 /// An SDK configuration for `region`; with `credentials_from`, it shares that
@@ -142,8 +320,53 @@ async fn sdk_config(
     loader.load().await
 }
 
-/// Collects a snapshot. Prints nothing: the caller reports `Stats`.
-pub async fn collect(options: &Options) -> Result<(Snapshot, Stats), CollectError> {
+/// Where global services (IAM, CloudFront, CloudFront-scope WAF) answer.
+const GLOBAL_REGION: &str = "us-east-1";
+
+/// One collector run: a service in a region, or a global service.
+type Job = Pin<Box<dyn Future<Output = Part> + Send>>;
+
+/// The regional collectors, each run once per selected region.
+#[allow(clippy::type_complexity)]
+const REGIONAL: &[(&str, fn(aws_config::SdkConfig, String) -> Job)] = &[
+    ("ec2", |c, r| Box::pin(async move { ec2::collect(&c, &r).await })),
+    ("ssm", |c, r| Box::pin(async move { ssm::collect(&c, &r).await })),
+    ("rds", |c, r| Box::pin(async move { rds::collect(&c, &r).await })),
+    ("elasticache", |c, r| {
+        Box::pin(async move { elasticache::collect(&c, &r).await })
+    }),
+    ("elbv2", |c, r| Box::pin(async move { elbv2::collect(&c, &r).await })),
+    ("wafv2", |c, r| Box::pin(async move { wafv2::collect(&c, &r).await })),
+    ("ecs", |c, r| Box::pin(async move { ecs::collect(&c, &r).await })),
+    ("lambda", |c, r| Box::pin(async move { lambda::collect(&c, &r).await })),
+    ("elasticbeanstalk", |c, r| {
+        Box::pin(async move { elasticbeanstalk::collect(&c, &r).await })
+    }),
+    ("ecr", |c, r| Box::pin(async move { ecr::collect(&c, &r).await })),
+    ("secretsmanager", |c, r| {
+        Box::pin(async move { secretsmanager::collect(&c, &r).await })
+    }),
+    ("kms", |c, r| Box::pin(async move { kms::collect(&c, &r).await })),
+    ("cloudtrail", |c, r| {
+        Box::pin(async move { cloudtrail::collect(&c, &r).await })
+    }),
+    ("config", |c, r| Box::pin(async move { config::collect(&c, &r).await })),
+    ("logs", |c, r| Box::pin(async move { logs::collect(&c, &r).await })),
+    ("cloudwatch", |c, r| {
+        Box::pin(async move { cloudwatch::collect(&c, &r).await })
+    }),
+    ("sns", |c, r| Box::pin(async move { sns::collect(&c, &r).await })),
+    ("guardduty", |c, r| {
+        Box::pin(async move { guardduty::collect(&c, &r).await })
+    }),
+    ("securityhub", |c, r| {
+        Box::pin(async move { securityhub::collect(&c, &r).await })
+    }),
+];
+
+/// Collects a snapshot, updating `progress` as collectors finish. Prints
+/// nothing: the caller draws the progress and reports `Stats`.
+pub async fn collect(options: &Options, progress: &Arc<Progress>) -> Result<(Snapshot, Stats), CollectError> {
     let started = std::time::Instant::now();
     let base = sdk_config(options, None, None).await;
     let home = base.region().map_or_else(|| "us-east-1".to_string(), |r| r.to_string());
@@ -193,32 +416,55 @@ pub async fn collect(options: &Options) -> Result<(Snapshot, Stats), CollectErro
         options.regions.clone()
     };
 
-    let semaphore = Arc::new(tokio::sync::Semaphore::new(options.max_concurrency.max(1)));
-    let mut tasks = tokio::task::JoinSet::new();
+    // Every service × region is one task; a semaphore bounds how many run at
+    // once, so one slow service never holds the others back beyond its slot.
+    let global = sdk_config(options, Some(GLOBAL_REGION), Some(&base)).await;
+    let mut jobs: Vec<Job> = Vec::new();
     for region in &regions {
         let config = sdk_config(options, Some(region), Some(&base)).await;
-        let (semaphore, region) = (semaphore.clone(), region.clone());
-        tasks.spawn(async move {
-            let _permit = semaphore.acquire_owned().await;
-            ec2::collect(&config, &region).await
-        });
+        for (_, run) in REGIONAL {
+            jobs.push(run(config.clone(), region.clone()));
+        }
     }
-    {
-        let config = s3::client_config(&base);
-        let semaphore = semaphore.clone();
+    jobs.push(Box::pin(s3::collect(s3::client_config(&base))));
+    jobs.push(Box::pin(s3control::collect(global.clone(), account_id.clone())));
+    jobs.push(Box::pin(cloudfront::collect(global.clone())));
+    jobs.push(Box::pin(wafv2::collect_cloudfront(global.clone())));
+    jobs.push(Box::pin(iam::collect(global.clone(), account_id.clone())));
+
+    progress.total.store(jobs.len(), Ordering::Relaxed);
+    let semaphore = Arc::new(tokio::sync::Semaphore::new(options.max_concurrency.max(1)));
+    let mut tasks = tokio::task::JoinSet::new();
+    for job in jobs {
+        let (semaphore, progress) = (semaphore.clone(), progress.clone());
         tasks.spawn(async move {
             let _permit = semaphore.acquire_owned().await;
-            s3::collect(config).await
+            let part = job.await;
+            progress.record(&part);
+            part
         });
     }
     let mut resources = Resources::default();
     let mut gaps = Vec::new();
     let mut calls = 0;
     while let Some(joined) = tasks.join_next().await {
-        if let Ok(mut part) = joined {
-            resources.append(&mut part.resources);
-            gaps.append(&mut part.gaps);
-            calls += part.calls;
+        match joined {
+            Ok(mut part) => {
+                resources.append(&mut part.resources);
+                gaps.append(&mut part.gaps);
+                calls += part.calls;
+            }
+            // A collector that panicked: say so rather than lose its kinds
+            // silently (the panic names no kind, so the whole run is marked).
+            Err(e) => gaps.push(Gap {
+                service: "collector".into(),
+                region: "global".into(),
+                operation: "task".into(),
+                code: "Panic".into(),
+                message: e.to_string(),
+                kinds: COLLECTED.iter().map(|k| k.to_string()).collect(),
+                resource_id: None,
+            }),
         }
     }
     gaps.sort_by(|a, b| (&a.service, &a.region, &a.operation).cmp(&(&b.service, &b.region, &b.operation)));

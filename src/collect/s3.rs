@@ -1,9 +1,9 @@
 //! S3 buckets (global listing, per-bucket settings read in the bucket's own
 //! region). An absent configuration (no policy, no Block Public Access, no
-//! default encryption) is data, not a gap; any other failure is a gap for
+//! default encryption, no website) is data, not a gap; any other failure is a gap for
 //! that one bucket.
 
-use super::{Part, gap};
+use super::{Part, gap, resource_gap};
 use crate::snapshot::data::{Bucket, BucketEncryption, PublicAccessBlock};
 use aws_sdk_s3::Client;
 use aws_sdk_s3::error::ProvideErrorMetadata;
@@ -53,9 +53,8 @@ pub async fn collect(config: aws_sdk_s3::Config) -> Part {
                 Some(c) => c,
             },
             Err(e) => {
-                let mut g = gap("s3", "global", "GetBucketLocation", &["s3.bucket"], &e);
-                g.resource_id = Some(name.clone());
-                part.gaps.push(g);
+                let gap = resource_gap("s3", "global", "GetBucketLocation", &["s3.bucket"], &name, &e);
+                part.gaps.push(gap);
                 continue;
             }
         };
@@ -76,19 +75,10 @@ pub async fn collect(config: aws_sdk_s3::Config) -> Part {
             region: region.clone(),
             ..Bucket::default()
         };
-        let mut failed = |operation: &str, e: &dyn ProvideErrorMetadataDisplay| {
-            part.gaps.push(crate::snapshot::Gap {
-                service: "s3".into(),
-                region: region.clone(),
-                operation: operation.into(),
-                code: e.error_code().unwrap_or("Unknown").into(),
-                message: e.error_message(),
-                kinds: vec!["s3.bucket".into()],
-                resource_id: Some(name.clone()),
-            });
-        };
+        let mut failed = |gap: crate::snapshot::Gap| part.gaps.push(gap);
+        let kinds = &["s3.bucket"];
 
-        part.calls += 4;
+        part.calls += 5;
         match c.get_public_access_block().bucket(&name).send().await {
             Ok(out) => {
                 bucket.public_access_block = out.public_access_block_configuration().map(|p| PublicAccessBlock {
@@ -99,12 +89,12 @@ pub async fn collect(config: aws_sdk_s3::Config) -> Part {
                 })
             }
             Err(e) if absent(e.code(), "NoSuchPublicAccessBlockConfiguration") => {}
-            Err(e) => failed("GetPublicAccessBlock", &e),
+            Err(e) => failed(resource_gap("s3", &region, "GetPublicAccessBlock", kinds, &name, &e)),
         }
         match c.get_bucket_policy().bucket(&name).send().await {
             Ok(out) => bucket.policy = out.policy().and_then(|p| serde_json::from_str(p).ok()),
             Err(e) if absent(e.code(), "NoSuchBucketPolicy") => {}
-            Err(e) => failed("GetBucketPolicy", &e),
+            Err(e) => failed(resource_gap("s3", &region, "GetBucketPolicy", kinds, &name, &e)),
         }
         match c.get_bucket_encryption().bucket(&name).send().await {
             Ok(out) => {
@@ -124,7 +114,7 @@ pub async fn collect(config: aws_sdk_s3::Config) -> Part {
                     })
             }
             Err(e) if absent(e.code(), "ServerSideEncryptionConfigurationNotFoundError") => {}
-            Err(e) => failed("GetBucketEncryption", &e),
+            Err(e) => failed(resource_gap("s3", &region, "GetBucketEncryption", kinds, &name, &e)),
         }
         match c.get_bucket_acl().bucket(&name).send().await {
             Ok(out) => {
@@ -134,24 +124,14 @@ pub async fn collect(config: aws_sdk_s3::Config) -> Part {
                         .is_some_and(|uri| PUBLIC_GROUPS.contains(&uri))
                 })
             }
-            Err(e) => failed("GetBucketAcl", &e),
+            Err(e) => failed(resource_gap("s3", &region, "GetBucketAcl", kinds, &name, &e)),
+        }
+        match c.get_bucket_website().bucket(&name).send().await {
+            Ok(_) => bucket.website_enabled = true,
+            Err(e) if absent(e.code(), "NoSuchWebsiteConfiguration") => {}
+            Err(e) => failed(resource_gap("s3", &region, "GetBucketWebsite", kinds, &name, &e)),
         }
         part.resources.s3_bucket.push(bucket);
     }
     part
-}
-
-/// What a gap needs from an SDK error, whatever the operation.
-trait ProvideErrorMetadataDisplay {
-    fn error_code(&self) -> Option<&str>;
-    fn error_message(&self) -> String;
-}
-
-impl<T: ProvideErrorMetadata + std::fmt::Display> ProvideErrorMetadataDisplay for T {
-    fn error_code(&self) -> Option<&str> {
-        self.code()
-    }
-    fn error_message(&self) -> String {
-        self.message().map_or_else(|| self.to_string(), String::from)
-    }
 }

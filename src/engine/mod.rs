@@ -153,9 +153,13 @@ fn gaps_for<'g>(gaps: &'g [Gap], rule: &Rule, region: &str, resource_id: Option<
     gaps.iter()
         .filter(|g| rule.needs.iter().any(|kind| g.covers(kind, region)))
         .filter(|g| match (&g.resource_id, resource_id) {
-            (Some(gap_id), Some(id)) => gap_id == id,
-            (Some(_), None) => false,
             (None, _) => true,
+            // A gap about one resource of the rule's own kind concerns that
+            // resource only. About a resource of a kind the rule reads
+            // through a join, or under an account- or region-wide rule, it
+            // leaves the whole judgement incomplete.
+            (Some(gap_id), Some(id)) => gap_id == id || !g.kinds.iter().any(|k| rule.kinds.contains(k)),
+            (Some(_), None) => true,
         })
         .collect()
 }

@@ -269,10 +269,22 @@ pub fn compile(path: &Path, text: &str) -> Result<Rule, Vec<Problem>> {
     let synthetic = kinds
         .iter()
         .any(|k| crate::snapshot::SYNTHETIC_KINDS.contains(&k.as_str()));
+    // What the expressions read decides which joined kinds the rule needs.
+    let expressions: String = [&file.check.when, &file.check.error, &file.check.evidence]
+        .into_iter()
+        .flatten()
+        .chain([&file.check.assert])
+        .map(|e| e.get_ref().as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
     let mut needs: Vec<String> = Vec::new();
     for kind in &kinds {
         if !crate::snapshot::SYNTHETIC_KINDS.contains(&kind.as_str()) {
-            needs.extend(crate::prepare::dependencies(kind).into_iter().map(String::from));
+            needs.extend(
+                crate::prepare::dependencies(kind, &expressions)
+                    .into_iter()
+                    .map(String::from),
+            );
         }
     }
     match &file.needs {
