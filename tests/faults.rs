@@ -1,0 +1,228 @@
+//! The collector's error paths over the wire: AccessDenied, throttling, a
+//! 500 and a timeout. moto cannot produce them on demand, so a small proxy
+//! stands between the real `audit` binary and the emulator started by
+//! scripts/test.sh, answering chosen requests with the error each AWS
+//! protocol would send, and passing everything else through untouched.
+#![cfg(feature = "aws")]
+
+use std::io::{Read as _, Write as _};
+use std::net::{TcpListener, TcpStream};
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// What the proxy does with a request that contains every needle.
+#[derive(Clone)]
+struct Fault {
+    needles: &'static [&'static str],
+    status: u16,
+    /// Extra response headers, e.g. the JSON protocols' error type.
+    headers: &'static str,
+    body: &'static str,
+    /// Never answer (a hung service).
+    hang: bool,
+}
+
+/// Starts the proxy in front of `upstream` (`127.0.0.1:PORT`); returns its
+/// URL and a count of requests that hit each fault.
+fn proxy(upstream: String, faults: Vec<Fault>) -> (String, Arc<Mutex<Vec<usize>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("address"));
+    let hits = Arc::new(Mutex::new(vec![0; faults.len()]));
+    let counted = hits.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let (upstream, faults, hits) = (upstream.clone(), faults.clone(), counted.clone());
+            std::thread::spawn(move || serve(stream, &upstream, &faults, &hits));
+        }
+    });
+    (url, hits)
+}
+
+/// One request per connection: the answers say `Connection: close`.
+fn serve(mut client: TcpStream, upstream: &str, faults: &[Fault], hits: &Mutex<Vec<usize>>) {
+    let Some(request) = read_request(&mut client) else { return };
+    let text = String::from_utf8_lossy(&request).to_lowercase();
+    if let Some(i) = faults
+        .iter()
+        .position(|f| f.needles.iter().all(|n| text.contains(&n.to_lowercase())))
+    {
+        hits.lock().expect("lock")[i] += 1;
+        let fault = &faults[i];
+        if fault.hang {
+            std::thread::sleep(Duration::from_secs(30));
+            return;
+        }
+        let answer = format!(
+            "HTTP/1.1 {} Error\r\nContent-Length: {}\r\nConnection: close\r\n{}\r\n{}",
+            fault.status,
+            fault.body.len(),
+            fault.headers,
+            fault.body
+        );
+        let _ = client.write_all(answer.as_bytes());
+        return;
+    }
+    let Ok(mut server) = TcpStream::connect(upstream) else { return };
+    let request = String::from_utf8_lossy(&request).replacen("\r\n", "\r\nConnection: close\r\n", 1);
+    let _ = server.write_all(request.as_bytes());
+    let mut answer = Vec::new();
+    let _ = server.read_to_end(&mut answer);
+    let _ = client.write_all(&answer);
+}
+
+/// The request line, headers and Content-Length body.
+fn read_request(stream: &mut TcpStream) -> Option<Vec<u8>> {
+    let mut buffer = Vec::new();
+    let mut chunk = [0u8; 8192];
+    loop {
+        let n = stream.read(&mut chunk).ok()?;
+        if n == 0 {
+            return None;
+        }
+        buffer.extend_from_slice(&chunk[..n]);
+        let mut headers = [httparse::EMPTY_HEADER; 64];
+        let mut request = httparse::Request::new(&mut headers);
+        if let Ok(httparse::Status::Complete(head)) = request.parse(&buffer) {
+            let length = request
+                .headers
+                .iter()
+                .find(|h| h.name.eq_ignore_ascii_case("content-length"))
+                .and_then(|h| std::str::from_utf8(h.value).ok()?.trim().parse::<usize>().ok())
+                .unwrap_or(0);
+            if buffer.len() >= head + length {
+                return Some(buffer);
+            }
+        }
+    }
+}
+
+fn moto() -> Option<String> {
+    match std::env::var("MOTO_ENDPOINT") {
+        Ok(endpoint) => Some(endpoint.trim_start_matches("http://").to_string()),
+        Err(_) if std::env::var_os("CI").is_some() => {
+            panic!("CI is set but MOTO_ENDPOINT is not: scripts/test.sh starts moto")
+        }
+        Err(_) => {
+            eprintln!("MOTO_ENDPOINT is not set: run scripts/test.sh, which starts and seeds moto");
+            None
+        }
+    }
+}
+
+#[test]
+fn denied_throttled_failing_and_hung_calls_become_gaps_and_errors() {
+    let Some(upstream) = moto() else { return };
+    let faults = vec![
+        // EC2 (query protocol), us-east-1 only.
+        Fault {
+            needles: &["Action=DescribeSecurityGroups", "/us-east-1/ec2/"],
+            status: 403,
+            headers: "Content-Type: text/xml\r\n",
+            body: "<Response><Errors><Error><Code>UnauthorizedOperation</Code><Message>You are not authorized to perform this operation.</Message></Error></Errors><RequestID>f1</RequestID></Response>",
+            hang: false,
+        },
+        // KMS (JSON 1.1), throttled on every attempt.
+        Fault {
+            needles: &["TrentService.ListKeys", "/eu-west-1/kms/"],
+            status: 400,
+            headers: "Content-Type: application/x-amz-json-1.1\r\nx-amzn-ErrorType: ThrottlingException\r\n",
+            body: r#"{"__type":"ThrottlingException","message":"Rate exceeded"}"#,
+            hang: false,
+        },
+        // RDS (query protocol with ErrorResponse), a server error.
+        Fault {
+            needles: &["Action=DescribeDBInstances", "/us-east-1/rds/"],
+            status: 500,
+            headers: "Content-Type: text/xml\r\n",
+            body: "<ErrorResponse><Error><Type>Receiver</Type><Code>InternalFailure</Code><Message>internal failure</Message></Error><RequestId>f3</RequestId></ErrorResponse>",
+            hang: false,
+        },
+        // Secrets Manager never answers.
+        Fault {
+            needles: &["secretsmanager.ListSecrets", "/eu-west-1/secretsmanager/"],
+            status: 0,
+            headers: "",
+            body: "",
+            hang: true,
+        },
+    ];
+    let (url, hits) = proxy(upstream, faults);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let snapshot = dir.path().join("faults.json");
+    let started = std::time::Instant::now();
+    let o = Command::new(env!("CARGO_BIN_EXE_audit"))
+        .args([
+            "collect",
+            "--endpoint-url",
+            &url,
+            "--region",
+            "us-east-1",
+            "--region",
+            "eu-west-1",
+            "--max-attempts",
+            "2",
+            "--call-timeout",
+            "3",
+            "-o",
+            snapshot.to_str().expect("utf-8"),
+        ])
+        .output()
+        .expect("audit runs");
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "the collection completes: {stderr}");
+    // The hung call was cut at the timeout; it held nothing else back.
+    assert!(started.elapsed() < Duration::from_secs(25), "{:?}", started.elapsed());
+    let hits = hits.lock().expect("lock").clone();
+    assert_eq!(hits[1], 2, "the throttled call was retried once (--max-attempts 2)");
+    assert_eq!(hits[2], 2, "the 500 was retried once");
+
+    let snap: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&snapshot).expect("written")).expect("JSON");
+    let gap = |operation: &str, region: &str| -> serde_json::Value {
+        snap["gaps"]
+            .as_array()
+            .expect("gaps")
+            .iter()
+            .find(|g| g["operation"] == operation && g["region"] == region)
+            .unwrap_or_else(|| panic!("no gap for {operation} in {region}: {}", snap["gaps"]))
+            .clone()
+    };
+    let denied = gap("DescribeSecurityGroups", "us-east-1");
+    assert_eq!(denied["code"], "UnauthorizedOperation");
+    assert_eq!(denied["message"], "You are not authorized to perform this operation.");
+    assert_eq!(denied["kinds"], serde_json::json!(["ec2.security_group"]));
+    assert_eq!(gap("ListKeys", "eu-west-1")["code"], "ThrottlingException");
+    assert_eq!(gap("DescribeDBInstances", "us-east-1")["code"], "InternalFailure");
+    assert_eq!(gap("ListSecrets", "eu-west-1")["code"], "Timeout");
+    // The same calls in the other region went through.
+    let groups = snap["resources"]["ec2.security_group"].as_array().expect("groups");
+    assert!(groups.iter().all(|g| g["region"] == "eu-west-1") && !groups.is_empty());
+
+    // The audit: `error` where data is missing, never `pass`; the rest decided.
+    let o = Command::new(env!("CARGO_BIN_EXE_audit"))
+        .args(["scan", "--snapshot", snapshot.to_str().expect("utf-8"), "--format", "json"])
+        .args(["--fail-on", "none"])
+        .output()
+        .expect("audit runs");
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let statuses = |rule: &str, region: &str| -> Vec<String> {
+        report["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["rule_id"] == rule && f["resource"]["region"] == region)
+            .map(|f| f["status"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    assert_eq!(statuses("ec2-sg-no-public-ssh", "us-east-1"), vec!["error"]);
+    assert_eq!(statuses("ec2-sg-no-public-ssh", "eu-west-1"), vec!["pass"; groups.len()]);
+    assert_eq!(statuses("kms-key-rotation", "eu-west-1"), vec!["error"]);
+    assert_eq!(statuses("kms-key-rotation", "us-east-1"), vec!["fail"]);
+    assert_eq!(statuses("rds-storage-encrypted", "us-east-1"), vec!["error"]);
+    assert_eq!(statuses("rds-storage-encrypted", "eu-west-1"), vec!["pass"]);
+    assert_eq!(statuses("secretsmanager-rotation", "eu-west-1"), vec!["error"]);
+    let summary = &report["summary"];
+    assert!(summary["errors"].as_u64().unwrap_or(0) >= 4, "{summary}");
+}
