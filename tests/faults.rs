@@ -41,7 +41,9 @@ fn proxy(upstream: String, faults: Vec<Fault>) -> (String, Arc<Mutex<Vec<usize>>
 
 /// One request per connection: the answers say `Connection: close`.
 fn serve(mut client: TcpStream, upstream: &str, faults: &[Fault], hits: &Mutex<Vec<usize>>) {
-    let Some(request) = read_request(&mut client) else { return };
+    let Some(request) = read_request(&mut client) else {
+        return;
+    };
     let text = String::from_utf8_lossy(&request).to_lowercase();
     if let Some(i) = faults
         .iter()
@@ -63,7 +65,9 @@ fn serve(mut client: TcpStream, upstream: &str, faults: &[Fault], hits: &Mutex<V
         let _ = client.write_all(answer.as_bytes());
         return;
     }
-    let Ok(mut server) = TcpStream::connect(upstream) else { return };
+    let Ok(mut server) = TcpStream::connect(upstream) else {
+        return;
+    };
     let request = String::from_utf8_lossy(&request).replacen("\r\n", "\r\nConnection: close\r\n", 1);
     let _ = server.write_all(request.as_bytes());
     let mut answer = Vec::new();
@@ -201,7 +205,13 @@ fn denied_throttled_failing_and_hung_calls_become_gaps_and_errors() {
 
     // The audit: `error` where data is missing, never `pass`; the rest decided.
     let o = Command::new(env!("CARGO_BIN_EXE_audit"))
-        .args(["scan", "--snapshot", snapshot.to_str().expect("utf-8"), "--format", "json"])
+        .args([
+            "scan",
+            "--snapshot",
+            snapshot.to_str().expect("utf-8"),
+            "--format",
+            "json",
+        ])
         .args(["--fail-on", "none"])
         .output()
         .expect("audit runs");
@@ -217,7 +227,10 @@ fn denied_throttled_failing_and_hung_calls_become_gaps_and_errors() {
             .collect()
     };
     assert_eq!(statuses("ec2-sg-no-public-ssh", "us-east-1"), vec!["error"]);
-    assert_eq!(statuses("ec2-sg-no-public-ssh", "eu-west-1"), vec!["pass"; groups.len()]);
+    assert_eq!(
+        statuses("ec2-sg-no-public-ssh", "eu-west-1"),
+        vec!["pass"; groups.len()]
+    );
     assert_eq!(statuses("kms-key-rotation", "eu-west-1"), vec!["error"]);
     assert_eq!(statuses("kms-key-rotation", "us-east-1"), vec!["fail"]);
     assert_eq!(statuses("rds-storage-encrypted", "us-east-1"), vec!["error"]);
