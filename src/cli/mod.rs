@@ -150,7 +150,8 @@ snapshot, and every rule that needs that data reports `error`.
 Examples:
   audit collect --profile prod -o prod.json
   audit collect --region us-east-1 --region eu-west-1 -o snapshot.json
-  audit collect --endpoint-url http://127.0.0.1:5000 --region us-east-1 -o test.json")]
+  audit collect --endpoint-url http://127.0.0.1:5000 --region us-east-1 -o test.json
+  audit collect --strict --quiet -o prod.json     # exit 2 if any call failed; no progress")]
 pub struct CollectArgs {
     #[command(flatten)]
     pub aws: AwsArgs,

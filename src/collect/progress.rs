@@ -28,8 +28,12 @@ impl Progress {
         self.done.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// One line: `collecting: 12/40 tasks, 311 resources, 55 calls, 1 gap`.
+    /// One line: `collecting: 12/40 tasks, 311 resources, 55 calls, 1 gap`
+    /// (before the tasks are known, what is being done instead).
     pub fn line(&self) -> String {
+        if self.total.load(Ordering::Relaxed) == 0 {
+            return "collecting: checking credentials and regions".into();
+        }
         let gaps = self.gaps.load(Ordering::Relaxed);
         format!(
             "collecting: {}/{} tasks, {} resources, {} calls, {} gap{}",
@@ -40,5 +44,33 @@ impl Progress {
             gaps,
             if gaps == 1 { "" } else { "s" }
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_line_counts_tasks_resources_calls_and_gaps() {
+        let progress = Progress::default();
+        assert!(progress.line().contains("credentials"));
+        progress.total.store(4, Ordering::Relaxed);
+        let mut part = Part {
+            calls: 3,
+            ..Part::default()
+        };
+        part.gaps.push(crate::snapshot::Gap {
+            service: "kms".into(),
+            region: "us-east-1".into(),
+            operation: "ListKeys".into(),
+            code: "AccessDeniedException".into(),
+            message: String::new(),
+            kinds: Vec::new(),
+            resource_id: None,
+        });
+        part.resources.kms_key.push(Default::default());
+        progress.record(&part);
+        assert_eq!(progress.line(), "collecting: 1/4 tasks, 1 resources, 3 calls, 1 gap");
     }
 }
