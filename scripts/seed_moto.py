@@ -137,6 +137,11 @@ client("logs", "us-east-1").create_log_group(logGroupName="/app/forever")
 logs = client("logs", "eu-west-1")
 logs.create_log_group(logGroupName="/app/kept")
 logs.put_retention_policy(logGroupName="/app/kept", retentionInDays=365)
+# VPC flow logs in eu-west-1 only, to that log group.
+ec2 = client("ec2", "eu-west-1")
+vpc = ec2.describe_vpcs(Filters=[{"Name": "isDefault", "Values": ["true"]}])["Vpcs"][0]["VpcId"]
+ec2.create_flow_logs(ResourceIds=[vpc], ResourceType="VPC", TrafficType="ALL", LogGroupName="/app/kept",
+                     DeliverLogsPermissionArn=role_arn)
 topic = client("sns", "eu-west-1").create_topic(Name="ops-alerts")["TopicArn"]
 client("sns", "eu-west-1").subscribe(TopicArn=topic, Protocol="email", Endpoint="ops@example.com")
 client("cloudwatch", "eu-west-1").put_metric_alarm(

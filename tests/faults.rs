@@ -5,6 +5,8 @@
 //! protocol would send, and passing everything else through untouched.
 #![cfg(feature = "aws")]
 
+mod common;
+use common::moto_endpoint;
 use std::io::{Read as _, Write as _};
 use std::net::{TcpListener, TcpStream};
 use std::process::Command;
@@ -101,22 +103,10 @@ fn read_request(stream: &mut TcpStream) -> Option<Vec<u8>> {
     }
 }
 
-fn moto() -> Option<String> {
-    match std::env::var("MOTO_ENDPOINT") {
-        Ok(endpoint) => Some(endpoint.trim_start_matches("http://").to_string()),
-        Err(_) if std::env::var_os("CI").is_some() => {
-            panic!("CI is set but MOTO_ENDPOINT is not: scripts/test.sh starts moto")
-        }
-        Err(_) => {
-            eprintln!("MOTO_ENDPOINT is not set: run scripts/test.sh, which starts and seeds moto");
-            None
-        }
-    }
-}
-
 #[test]
 fn denied_throttled_failing_and_hung_calls_become_gaps_and_errors() {
-    let Some(upstream) = moto() else { return };
+    let Some(endpoint) = moto_endpoint() else { return };
+    let upstream = endpoint.trim_start_matches("http://").to_string();
     let faults = vec![
         // EC2 (query protocol), us-east-1 only.
         Fault {

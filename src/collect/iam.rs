@@ -7,7 +7,7 @@ use super::{Part, time};
 use crate::snapshot::identity::{AccessKey, PasswordPolicy, Policy, Role, RootUser, User};
 use aws_sdk_iam::Client;
 use aws_sdk_iam::error::ProvideErrorMetadata;
-use aws_sdk_iam::types::{EntityType, ReportStateType};
+use aws_sdk_iam::types::{AttachedPolicy, EntityType, PolicyDetail, ReportStateType};
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
@@ -27,38 +27,16 @@ pub async fn collect(config: aws_config::SdkConfig, account_id: String) -> Part 
             EntityType::LocalManagedPolicy,
         ]))
     );
-    // Who each managed policy is attached to.
-    let mut attached: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut inline: Vec<Policy> = Vec::new();
-    let inline_policy = |principal: String, name: &str, document: Option<&str>| Policy {
-        id: format!("{principal}/{name}"),
-        arn: String::new(),
-        region: "global".into(),
-        name: name.into(),
-        policy_type: "inline".into(),
-        attached_to: vec![principal],
-        document: document.map(policy_document).unwrap_or_default(),
-    };
+    let mut principals = Principals::default();
     let mut users = Vec::new();
     for page in &pages {
         for u in page.user_detail_list() {
             let name = u.user_name().unwrap_or_default();
-            let principal = format!("user/{name}");
-            let arns: Vec<String> = u
-                .attached_managed_policies()
-                .iter()
-                .filter_map(|p| p.policy_arn().map(String::from))
-                .collect();
-            for arn in &arns {
-                attached.entry(arn.clone()).or_default().push(principal.clone());
-            }
-            for p in u.user_policy_list() {
-                inline.push(inline_policy(
-                    principal.clone(),
-                    p.policy_name().unwrap_or_default(),
-                    p.policy_document(),
-                ));
-            }
+            let arns = principals.add(
+                format!("user/{name}"),
+                u.attached_managed_policies(),
+                u.user_policy_list(),
+            );
             users.push(User {
                 id: name.into(),
                 arn: u.arn().unwrap_or_default().into(),
@@ -70,22 +48,11 @@ pub async fn collect(config: aws_config::SdkConfig, account_id: String) -> Part 
         }
         for r in page.role_detail_list() {
             let name = r.role_name().unwrap_or_default();
-            let principal = format!("role/{name}");
-            let arns: Vec<String> = r
-                .attached_managed_policies()
-                .iter()
-                .filter_map(|p| p.policy_arn().map(String::from))
-                .collect();
-            for arn in &arns {
-                attached.entry(arn.clone()).or_default().push(principal.clone());
-            }
-            for p in r.role_policy_list() {
-                inline.push(inline_policy(
-                    principal.clone(),
-                    p.policy_name().unwrap_or_default(),
-                    p.policy_document(),
-                ));
-            }
+            let arns = principals.add(
+                format!("role/{name}"),
+                r.attached_managed_policies(),
+                r.role_policy_list(),
+            );
             part.resources.iam_role.push(Role {
                 id: name.into(),
                 arn: r.arn().unwrap_or_default().into(),
@@ -94,21 +61,18 @@ pub async fn collect(config: aws_config::SdkConfig, account_id: String) -> Part 
             });
         }
         for g in page.group_detail_list() {
-            let principal = format!("group/{}", g.group_name().unwrap_or_default());
-            for p in g.attached_managed_policies() {
-                if let Some(arn) = p.policy_arn() {
-                    attached.entry(arn.into()).or_default().push(principal.clone());
-                }
-            }
-            for p in g.group_policy_list() {
-                inline.push(inline_policy(
-                    principal.clone(),
-                    p.policy_name().unwrap_or_default(),
-                    p.policy_document(),
-                ));
-            }
+            let name = g.group_name().unwrap_or_default();
+            principals.add(
+                format!("group/{name}"),
+                g.attached_managed_policies(),
+                g.group_policy_list(),
+            );
         }
     }
+    let Principals {
+        mut attached,
+        mut inline,
+    } = principals;
     for page in &pages {
         for p in page.policies() {
             let arn = p.arn().unwrap_or_default().to_string();
@@ -139,6 +103,40 @@ pub async fn collect(config: aws_config::SdkConfig, account_id: String) -> Part 
     part.resources.iam_user = users;
     password_policy(&client, &account_id, &mut part).await;
     part
+}
+
+/// What the users, roles and groups say about policies: who each managed
+/// policy is attached to, and their inline policies.
+#[derive(Default)]
+struct Principals {
+    attached: BTreeMap<String, Vec<String>>,
+    inline: Vec<Policy>,
+}
+
+impl Principals {
+    /// Records a principal (`user/NAME`, ...); returns its managed policy ARNs.
+    fn add(&mut self, principal: String, managed: &[AttachedPolicy], inline: &[PolicyDetail]) -> Vec<String> {
+        let arns: Vec<String> = managed
+            .iter()
+            .filter_map(|p| p.policy_arn().map(String::from))
+            .collect();
+        for arn in &arns {
+            self.attached.entry(arn.clone()).or_default().push(principal.clone());
+        }
+        for p in inline {
+            let name = p.policy_name().unwrap_or_default();
+            self.inline.push(Policy {
+                id: format!("{principal}/{name}"),
+                arn: String::new(),
+                region: "global".into(),
+                name: name.into(),
+                policy_type: "inline".into(),
+                attached_to: vec![principal.clone()],
+                document: p.policy_document().map(policy_document).unwrap_or_default(),
+            });
+        }
+        arns
+    }
 }
 
 /// A policy document as JSON. IAM returns documents URL-encoded (RFC 3986).

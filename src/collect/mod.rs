@@ -326,42 +326,34 @@ const GLOBAL_REGION: &str = "us-east-1";
 /// One collector run: a service in a region, or a global service.
 type Job = Pin<Box<dyn Future<Output = Part> + Send>>;
 
+/// A job for each regional collector module, run once per selected region.
+macro_rules! regional {
+    ($($module:ident),* $(,)?) => {
+        &[$(|c, r| Box::pin(async move { $module::collect(&c, &r).await })),*]
+    };
+}
+
 /// The regional collectors, each run once per selected region.
-#[allow(clippy::type_complexity)]
-const REGIONAL: &[(&str, fn(aws_config::SdkConfig, String) -> Job)] = &[
-    ("ec2", |c, r| Box::pin(async move { ec2::collect(&c, &r).await })),
-    ("ssm", |c, r| Box::pin(async move { ssm::collect(&c, &r).await })),
-    ("rds", |c, r| Box::pin(async move { rds::collect(&c, &r).await })),
-    ("elasticache", |c, r| {
-        Box::pin(async move { elasticache::collect(&c, &r).await })
-    }),
-    ("elbv2", |c, r| Box::pin(async move { elbv2::collect(&c, &r).await })),
-    ("wafv2", |c, r| Box::pin(async move { wafv2::collect(&c, &r).await })),
-    ("ecs", |c, r| Box::pin(async move { ecs::collect(&c, &r).await })),
-    ("lambda", |c, r| Box::pin(async move { lambda::collect(&c, &r).await })),
-    ("elasticbeanstalk", |c, r| {
-        Box::pin(async move { elasticbeanstalk::collect(&c, &r).await })
-    }),
-    ("ecr", |c, r| Box::pin(async move { ecr::collect(&c, &r).await })),
-    ("secretsmanager", |c, r| {
-        Box::pin(async move { secretsmanager::collect(&c, &r).await })
-    }),
-    ("kms", |c, r| Box::pin(async move { kms::collect(&c, &r).await })),
-    ("cloudtrail", |c, r| {
-        Box::pin(async move { cloudtrail::collect(&c, &r).await })
-    }),
-    ("config", |c, r| Box::pin(async move { config::collect(&c, &r).await })),
-    ("logs", |c, r| Box::pin(async move { logs::collect(&c, &r).await })),
-    ("cloudwatch", |c, r| {
-        Box::pin(async move { cloudwatch::collect(&c, &r).await })
-    }),
-    ("sns", |c, r| Box::pin(async move { sns::collect(&c, &r).await })),
-    ("guardduty", |c, r| {
-        Box::pin(async move { guardduty::collect(&c, &r).await })
-    }),
-    ("securityhub", |c, r| {
-        Box::pin(async move { securityhub::collect(&c, &r).await })
-    }),
+const REGIONAL: &[fn(aws_config::SdkConfig, String) -> Job] = regional![
+    ec2,
+    ssm,
+    rds,
+    elasticache,
+    elbv2,
+    wafv2,
+    ecs,
+    lambda,
+    elasticbeanstalk,
+    ecr,
+    secretsmanager,
+    kms,
+    cloudtrail,
+    config,
+    logs,
+    cloudwatch,
+    sns,
+    guardduty,
+    securityhub,
 ];
 
 /// Collects a snapshot, updating `progress` as collectors finish. Prints
@@ -422,7 +414,7 @@ pub async fn collect(options: &Options, progress: &Arc<Progress>) -> Result<(Sna
     let mut jobs: Vec<Job> = Vec::new();
     for region in &regions {
         let config = sdk_config(options, Some(region), Some(&base)).await;
-        for (_, run) in REGIONAL {
+        for run in REGIONAL {
             jobs.push(run(config.clone(), region.clone()));
         }
     }
