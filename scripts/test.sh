@@ -20,6 +20,9 @@ cargo fmt --check
 step "lints (cargo clippy --all-targets -- -D warnings)"
 cargo clippy --locked --all-targets -- -D warnings
 
+step "the engine without the AWS SDK (cargo build --no-default-features), as the quick start builds it"
+cargo build --locked --no-default-features
+
 step "the AWS emulator (moto_server, pinned) on 127.0.0.1"
 # shellcheck source=scripts/moto.sh
 source scripts/moto.sh

@@ -41,9 +41,10 @@
 //! timeout_seconds = 5
 //! ```
 
-use crate::rules::spec::Severity;
-use crate::rules::{Problem, RuleSet};
-use crate::snapshot::line_column;
+use crate::diag::{Problem, line_column};
+use crate::engine::FailOn;
+use crate::report::Format;
+use crate::rules::{RuleSet, Severity};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -106,17 +107,24 @@ impl RuleSelection {
 }
 
 /// The `[defaults]` table: values for flags that were not given.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Defaults {
     /// `critical`, `high`, `medium`, `low` or `none`.
-    pub fail_on: Option<String>,
-    /// `table`, `json` or `sarif`.
-    pub format: Option<String>,
+    pub fail_on: Option<FailOn>,
+    /// Any `--format` value: `table`, `json`, `sarif`, `markdown`, `junit`.
+    pub format: Option<Format>,
+}
+
+/// The `[defaults]` table as written.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDefaults {
+    fail_on: Option<Spanned<String>>,
+    format: Option<Spanned<String>>,
 }
 
 fn glob(pattern: &str, text: &str) -> bool {
-    crate::rules::policy::wildcard_match(pattern.as_bytes(), text.as_bytes())
+    crate::glob::wildcard_match(pattern.as_bytes(), text.as_bytes())
 }
 
 /// The `[probe]` table.
@@ -124,7 +132,7 @@ fn glob(pattern: &str, text: &str) -> bool {
 pub struct ProbeConfig {
     /// Endpoints probed by `audit probe` and `audit scan --probe`, besides
     /// those on the command line and those found in the snapshot.
-    pub endpoints: Vec<crate::probe::Target>,
+    pub endpoints: Vec<crate::source::probe::Target>,
     /// PEM bundles to trust, resolved against the configuration file's folder.
     pub ca_certs: Vec<PathBuf>,
     /// Seconds for each request, unless `--timeout` is given.
@@ -139,7 +147,7 @@ struct RawConfig {
     #[serde(default)]
     params: BTreeMap<String, toml::Table>,
     #[serde(default)]
-    defaults: Defaults,
+    defaults: RawDefaults,
     #[serde(default, rename = "waiver")]
     waivers: Vec<Spanned<RawWaiver>>,
     #[serde(default, rename = "attestation")]
@@ -248,24 +256,32 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigErrors> {
             )),
         }
     }
-    if let Some(fail_on) = &raw.defaults.fail_on
-        && !matches!(fail_on.as_str(), "critical" | "high" | "medium" | "low" | "none")
-    {
-        problems.push(at(
-            locate(text, "fail_on"),
-            format!("defaults.fail_on is `{fail_on}`; use critical, high, medium, low or none"),
-        ));
+    if let Some(fail_on) = &raw.defaults.fail_on {
+        match fail_on.get_ref().parse::<FailOn>() {
+            Ok(value) => config.defaults.fail_on = Some(value),
+            Err(_) => problems.push(at(
+                fail_on.span().start,
+                format!(
+                    "defaults.fail_on is `{}`; use critical, high, medium, low or none",
+                    fail_on.get_ref()
+                ),
+            )),
+        }
     }
-    if let Some(format) = &raw.defaults.format
-        && !matches!(format.as_str(), "table" | "json" | "sarif" | "markdown" | "junit")
-    {
-        problems.push(at(
-            locate(text, "format"),
-            format!("defaults.format is `{format}`; use table, json, sarif, markdown or junit"),
-        ));
+    if let Some(format) = &raw.defaults.format {
+        match <Format as clap::ValueEnum>::from_str(format.get_ref(), false) {
+            Ok(value) => config.defaults.format = Some(value),
+            Err(_) => problems.push(at(
+                format.span().start,
+                format!(
+                    "defaults.format is `{}`; use {}",
+                    format.get_ref(),
+                    one_of(&Format::names())
+                ),
+            )),
+        }
     }
     config.rules = raw.rules;
-    config.defaults = raw.defaults;
     for spanned in raw.attestations {
         let start = spanned.span().start;
         let a = spanned.into_inner();
@@ -330,7 +346,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigErrors> {
     }
     if let Some(probe) = raw.probe {
         for spec in &probe.endpoints {
-            match crate::probe::parse_target(spec.get_ref(), "config") {
+            match crate::source::probe::parse_target(spec.get_ref(), "config") {
                 Ok(target) => config.probe.endpoints.push(target),
                 Err(e) => problems.push(at(spec.span().start, e.to_string())),
             }
@@ -360,6 +376,15 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigErrors> {
         Ok(config)
     } else {
         Err(ConfigErrors(problems))
+    }
+}
+
+/// `a, b or c`.
+fn one_of(names: &[String]) -> String {
+    match names.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
     }
 }
 
@@ -553,9 +578,9 @@ mod tests {
             .iter()
             .map(|p| format!("{}:{} {}", p.line, p.column, p.message))
             .collect();
-        assert!(
-            messages[0].contains("invalid type") || messages[0].contains("expires"),
-            "{messages:?}"
+        assert_eq!(
+            messages,
+            ["6:11 invalid type: string \"soon\", expected a TOML datetime"]
         );
         let text = "[[waiver]]\nrule = \"ec2-sg-no-public-ssh\"\nresource = \"sg-2\"\nreason = \" \"\nowner = \"ops\"\nexpires = 2026-12-31\n";
         let errors = parse(text, Path::new("audit.toml")).expect_err("invalid");

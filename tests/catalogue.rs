@@ -1,7 +1,8 @@
 //! The built-in catalogue: every rule loads, documents itself, and passes its
 //! own passing and failing examples.
 
-use posture_audit::rules::{self, testing};
+use posture_audit::engine::rule_tests as testing;
+use posture_audit::rules;
 use std::path::Path;
 
 #[test]
@@ -18,9 +19,9 @@ fn every_builtin_rule_passes_its_inline_examples() {
 }
 
 #[test]
-fn the_catalogue_has_the_74_first_wave_rules_fully_documented() {
+fn every_builtin_rule_is_documented_and_traced_to_a_source() {
     let set = rules::load(&[]).expect("the built-in rules load");
-    assert_eq!(set.rules.len(), 74);
+    assert!(!set.rules.is_empty(), "the catalogue is embedded");
     for rule in &set.rules {
         assert!(
             !rule.rationale.is_empty() && !rule.remediation.is_empty(),
@@ -29,18 +30,6 @@ fn the_catalogue_has_the_74_first_wave_rules_fully_documented() {
         );
         assert!(!rule.source.is_empty(), "{} names no seed document", rule.id);
         assert!(!rule.references.is_empty(), "{} has no reference", rule.id);
-        assert!(
-            rule.tests.iter().any(|t| t.expect == rules::spec::Expect::Pass),
-            "{} has no passing example",
-            rule.id
-        );
-        assert!(
-            rule.tests.iter().any(|t| t.expect == rules::spec::Expect::Fail),
-            "{} has no failing example",
-            rule.id
-        );
-        let file = rule.path.file_stem().and_then(|s| s.to_str());
-        assert_eq!(file, Some(rule.id.as_str()));
     }
 }
 

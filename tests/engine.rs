@@ -204,7 +204,7 @@ fn an_expired_waiver_stops_waiving_and_says_so() {
         .expect("finding");
     assert_eq!(ssh.status, Status::Fail);
     assert_eq!(report.notices.len(), 1);
-    assert_eq!(report.notices[0].kind, "expired-waiver");
+    assert_eq!(report.notices[0].kind.as_str(), "expired-waiver");
     assert!(
         report.notices[0].message.contains("expired on 2026-11-30"),
         "{}",

@@ -4,8 +4,8 @@
 //! recorded and the verdict of the `http-*` rules. Nothing leaves loopback.
 
 use posture_audit::engine::{self, Options, Status};
-use posture_audit::probe::{self, Target};
 use posture_audit::snapshot::edge::HttpEndpoint;
+use posture_audit::source::probe::{self, Target};
 use posture_audit::{prepare, rules};
 use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, IsCa, KeyPair, SanType};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};

@@ -52,7 +52,7 @@ fn results_are_what_github_code_scanning_needs() {
     let log = serde_json::to_value(sarif::build(&report)).expect("serialises");
     let run = &log["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
-    assert_eq!(rules.len(), 74);
+    assert_eq!(rules.len(), report.rules.len(), "every evaluated rule is described");
     let ids: Vec<&str> = rules.iter().filter_map(|r| r["id"].as_str()).collect();
     let mut sorted = ids.clone();
     sorted.sort();

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Change {
     pub rule_id: String,
-    pub severity: crate::rules::spec::Severity,
+    pub severity: crate::rules::Severity,
     pub kind: String,
     pub region: String,
     pub resource_id: String,

@@ -1,15 +1,13 @@
 //! The report model that every output format reads: findings, their status,
 //! the summary, and the rules that were evaluated.
 
-use crate::rules::spec::Severity;
+use crate::rules::{Compliance, Severity};
+pub use crate::snapshot::ResourceRef;
 use crate::snapshot::{Account, Gap};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::Arc;
-
-/// Framework controls by framework, shared by every finding of a rule.
-pub type Compliance = Arc<BTreeMap<String, Vec<String>>>;
 
 /// The value of the `format` field of a JSON report.
 pub const REPORT_FORMAT: &str = "posture-audit/report";
@@ -50,30 +48,6 @@ impl Status {
     }
 }
 
-/// The resource a finding is about.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema)]
-pub struct ResourceRef {
-    /// The kind, e.g. `ec2.security_group`; `region` for a finding about a
-    /// whole region (a gap), `account` for the account.
-    pub kind: String,
-    pub id: String,
-    pub arn: String,
-    pub region: String,
-    /// A human name when it differs from the id.
-    pub name: String,
-}
-
-impl ResourceRef {
-    /// `name (id)` or `id`.
-    pub fn display(&self) -> String {
-        if self.name.is_empty() || self.name == self.id {
-            self.id.clone()
-        } else {
-            format!("{} ({})", self.name, self.id)
-        }
-    }
-}
-
 /// One rule's outcome on one resource.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct Finding {
@@ -89,16 +63,34 @@ pub struct Finding {
     /// Framework controls, e.g. `fsbp = ["EC2.13"]`.
     pub compliance: Compliance,
     /// For a waived finding, the waiver that accepts it; otherwise null.
-    pub waiver: Option<super::waivers::AppliedWaiver>,
+    pub waiver: Option<AppliedWaiver>,
+}
+
+/// The waiver a waived finding carries.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
+pub struct AppliedWaiver {
+    pub reason: String,
+    pub owner: String,
+    /// The last day the waiver counts.
+    pub expires: chrono::NaiveDate,
 }
 
 /// Something the user should know about the audit itself (a waiver that
 /// expired or matched nothing).
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct Notice {
-    /// `expired-waiver`, `unused-waiver`.
-    pub kind: String,
+    pub kind: NoticeKind,
     pub message: String,
+}
+
+/// What a notice is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum NoticeKind {
+    /// A waiver past its expiry date: it no longer waives.
+    ExpiredWaiver,
+    /// A waiver that matched no failing finding.
+    UnusedWaiver,
 }
 
 /// Counts by status.
@@ -127,7 +119,7 @@ pub struct RuleInfo {
     pub title: String,
     pub severity: Severity,
     /// The checklist area.
-    pub area: crate::rules::spec::Area,
+    pub area: crate::rules::Area,
     pub kinds: Vec<String>,
     pub rationale: String,
     pub remediation: String,
@@ -156,7 +148,7 @@ pub struct Report {
     pub tool_version: String,
     pub target: Target,
     pub summary: Summary,
-    /// Every finding, sorted by rule id, region and resource id.
+    /// Every finding, sorted by rule id, then region, kind and resource id.
     pub findings: Vec<Finding>,
     /// Data that could not be collected.
     pub gaps: Vec<Gap>,
@@ -164,6 +156,58 @@ pub struct Report {
     pub notices: Vec<Notice>,
     /// The rules evaluated, sorted by id.
     pub rules: Vec<RuleInfo>,
+}
+
+/// The gate's threshold (`--fail-on`, `[defaults] fail_on`): failing
+/// findings at least this severe fail the audit. Info findings never do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailOn {
+    Severity(Severity),
+    /// `none`: findings never fail the gate.
+    Never,
+}
+
+impl Default for FailOn {
+    fn default() -> Self {
+        FailOn::Severity(Severity::Low)
+    }
+}
+
+impl FailOn {
+    /// Whether a failing finding of `severity` fails the gate.
+    pub fn counts(self, severity: Severity) -> bool {
+        match self {
+            FailOn::Severity(threshold) => severity != Severity::Info && severity.at_least(threshold),
+            FailOn::Never => false,
+        }
+    }
+}
+
+impl std::str::FromStr for FailOn {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        if s.eq_ignore_ascii_case("none") {
+            return Ok(FailOn::Never);
+        }
+        match s.parse::<Severity>() {
+            Ok(Severity::Info) => {
+                Err("`info` findings never fail the gate; use critical, high, medium, low or none".into())
+            }
+            Ok(sev) => Ok(FailOn::Severity(sev)),
+            Err(_) => Err(format!(
+                "unknown threshold `{s}`; use one of critical, high, medium, low, none"
+            )),
+        }
+    }
+}
+
+impl NoticeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NoticeKind::ExpiredWaiver => "expired-waiver",
+            NoticeKind::UnusedWaiver => "unused-waiver",
+        }
+    }
 }
 
 impl Report {
@@ -174,7 +218,11 @@ impl Report {
 
     /// Whether any failing finding is at least as severe as `threshold`.
     pub fn fails_at(&self, threshold: Severity) -> bool {
-        self.with_status(Status::Fail)
-            .any(|f| f.severity != Severity::Info && f.severity.at_least(threshold))
+        self.fails(FailOn::Severity(threshold))
+    }
+
+    /// Whether any failing finding fails the gate at `fail_on`.
+    pub fn fails(&self, fail_on: FailOn) -> bool {
+        self.with_status(Status::Fail).any(|f| fail_on.counts(f.severity))
     }
 }

@@ -9,17 +9,17 @@
 
 pub mod diff;
 pub mod finding;
+pub mod rule_tests;
 pub mod waivers;
 
-use crate::prepare::{Item, Prepared};
-use crate::rules::spec::Severity;
-use crate::rules::value::cel_to_json;
-use crate::rules::{Expr, Rule, RuleSet};
-use crate::snapshot::Gap;
+use crate::cel::json::{cel_to_json, json_to_val};
+use crate::prepare::{Prepared, PreparedResource};
+use crate::rules::{Expr, Rule, RuleSet, Severity};
+use crate::snapshot::{Account, Gap};
 use cel::Context;
 use cel::common::value::{CowVal, Val};
 use cel::context::VariableResolver;
-pub use finding::{Finding, Notice, Report, ResourceRef, RuleInfo, Status, Summary, Target};
+pub use finding::{FailOn, Finding, Notice, NoticeKind, Report, ResourceRef, RuleInfo, Status, Summary, Target};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
@@ -45,6 +45,12 @@ pub struct Options {
 }
 
 impl Options {
+    /// The day waivers and attestations are judged on: `today` when set,
+    /// else the day the snapshot was collected.
+    pub fn evaluation_day(&self, collected_at: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
+        self.today.unwrap_or_else(|| collected_at.date_naive())
+    }
+
     fn selects(&self, rule: &Rule, prepared: &Prepared) -> bool {
         // A partial snapshot (probed endpoints only, say) says what it covers;
         // rules needing anything else do not apply to it.
@@ -77,7 +83,7 @@ impl VariableResolver for Vars<'_> {
 }
 
 /// The outcome of one rule on one resource, before it becomes a finding.
-pub enum Outcome {
+enum Outcome {
     /// Out of scope (`when` was false).
     OutOfScope,
     Pass,
@@ -90,8 +96,8 @@ pub enum Outcome {
 /// The context every evaluation scope hangs off: the shared environment with
 /// no variables. One per rayon job, so that the `Arc<Env>` is not cloned (and
 /// its count contended between threads) on every expression.
-pub fn root_context() -> Context<'static, 'static> {
-    Context::with_env(crate::rules::functions::ENV.clone())
+fn root_context() -> Context<'static, 'static> {
+    Context::with_env(crate::cel::functions::ENV.clone())
 }
 
 fn run(expr: &Expr, root: &Context, vars: &Vars) -> Result<cel::Value, String> {
@@ -185,11 +191,20 @@ fn finding(rule: &Rule, status: Status, resource: Arc<ResourceRef>, message: Str
     }
 }
 
+/// The `account` variable every rule sees.
+fn account_value(account: &Account, regions: &[String]) -> Box<dyn Val> {
+    json_to_val(&serde_json::json!({
+        "id": account.id,
+        "partition": account.partition,
+        "regions": regions,
+    }))
+}
+
 /// Evaluates one rule on one prepared item, gaps included.
-pub fn evaluate_item(
+fn evaluate_item(
     rule: &Rule,
     root: &Context,
-    item: &Item,
+    item: &PreparedResource,
     params: &dyn Val,
     account: &dyn Val,
     gaps: &[Gap],
@@ -264,11 +279,7 @@ pub fn evaluate(rules: &RuleSet, prepared: &Prepared, options: &Options) -> Repo
         .iter()
         .map(|r| r.params_value(options.params.get(&r.id)))
         .collect();
-    let account = crate::rules::value::json_to_val(&serde_json::json!({
-        "id": prepared.account.id,
-        "partition": prepared.account.partition,
-        "regions": prepared.regions,
-    }));
+    let account = account_value(&prepared.account, &prepared.regions);
 
     // Item by item, every rule of the item's kind while its value is in cache
     // (rule by rule was slower: evaluation is bound by memory, not by CEL).
@@ -317,7 +328,7 @@ pub fn evaluate(rules: &RuleSet, prepared: &Prepared, options: &Options) -> Repo
         }
     }
     let mut findings: Vec<Finding> = per_rule.into_iter().flatten().collect();
-    let today = options.today.unwrap_or_else(|| prepared.collected_at.date_naive());
+    let today = options.evaluation_day(prepared.collected_at);
     let notices = waivers::apply(&mut findings, &options.waivers, &prepared.account.id, today);
 
     let mut summary = Summary {
@@ -376,7 +387,7 @@ fn scope_findings(rule: &Rule, gaps: &[Gap], findings: &mut Vec<Finding>) -> boo
     // An error on a global resource (the account) already covers every region.
     let covered = |region: &str| errored.contains("global") || errored.contains(region);
     for gap in gaps.iter().filter(|g| g.resource_id.is_none()) {
-        if rule.needs.iter().any(|kind| g_covers_any_region(gap, kind)) && !covered(&gap.region) {
+        if rule.needs.iter().any(|kind| gap.concerns(kind)) && !covered(&gap.region) {
             regions.entry(gap.region.as_str()).or_default().push(gap);
         }
     }
@@ -412,11 +423,6 @@ fn scope_findings(rule: &Rule, gaps: &[Gap], findings: &mut Vec<Finding>) -> boo
     let added = !extra.is_empty();
     findings.append(&mut extra);
     added
-}
-
-/// Whether a gap concerns `kind` at all (in its own region).
-fn g_covers_any_region(gap: &Gap, kind: &str) -> bool {
-    gap.covers(kind, &gap.region)
 }
 
 /// A rule's description for reports.

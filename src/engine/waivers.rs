@@ -8,10 +8,9 @@
 //! exceptions get cleaned up. Only `fail` is waived: an `error` is not a
 //! known problem that someone accepted.
 
-use super::finding::{Finding, Notice, Status};
-use crate::rules::policy::wildcard_match;
+use super::finding::{AppliedWaiver, Finding, Notice, NoticeKind, Status};
+use crate::glob::wildcard_match;
 use chrono::NaiveDate;
-use serde::Serialize;
 
 /// A waiver, as validated from the configuration.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,15 +25,6 @@ pub struct Waiver {
     pub expires: NaiveDate,
     /// Where it was written (`audit.toml:12`), for notices.
     pub origin: String,
-}
-
-/// The waiver a waived finding carries.
-#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
-pub struct AppliedWaiver {
-    pub reason: String,
-    pub owner: String,
-    /// The last day the waiver counts.
-    pub expires: NaiveDate,
 }
 
 impl Waiver {
@@ -82,7 +72,7 @@ pub fn apply(findings: &mut [Finding], waivers: &[Waiver], account: &str, today:
                 for &i in &matching {
                     let w = &waivers[i];
                     notices.push(Notice {
-                        kind: "expired-waiver".into(),
+                        kind: NoticeKind::ExpiredWaiver,
                         message: format!(
                             "{} expired on {}; {} {} fails again",
                             w.describe(),
@@ -98,7 +88,7 @@ pub fn apply(findings: &mut [Finding], waivers: &[Waiver], account: &str, today:
     for (waiver, used) in waivers.iter().zip(used) {
         if !used {
             notices.push(Notice {
-                kind: "unused-waiver".into(),
+                kind: NoticeKind::UnusedWaiver,
                 message: format!(
                     "{} matched no failing finding; remove it if the problem is fixed",
                     waiver.describe()

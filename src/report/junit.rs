@@ -39,7 +39,7 @@ fn case_name(f: &Finding) -> String {
 }
 
 impl Emitter for JunitEmitter {
-    fn emit(&self, report: &Report, _: &Context, out: &mut dyn Write) -> anyhow::Result<()> {
+    fn emit(&self, report: &Report, _: &Context, out: &mut dyn Write) -> Result<(), super::Error> {
         let mut by_rule: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
         for f in &report.findings {
             by_rule.entry(&f.rule_id).or_default().push(f);

@@ -85,7 +85,7 @@ fn details(status: Status, findings: &[&Finding]) -> String {
 }
 
 impl Emitter for MarkdownEmitter {
-    fn emit(&self, report: &Report, _: &Context, out: &mut dyn Write) -> anyhow::Result<()> {
+    fn emit(&self, report: &Report, _: &Context, out: &mut dyn Write) -> Result<(), super::Error> {
         let mut by_rule: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
         for f in &report.findings {
             by_rule.entry(&f.rule_id).or_default().push(f);
@@ -162,6 +162,15 @@ impl Emitter for MarkdownEmitter {
             writeln!(md, "> **Note:** {}\n", cell(&notice.message))?;
         }
         out.write_all(md.as_bytes())?;
+        Ok(())
+    }
+
+    fn emit_compliance(
+        &self,
+        view: &super::compliance::ComplianceView,
+        out: &mut dyn Write,
+    ) -> Result<(), super::Error> {
+        out.write_all(super::compliance::markdown(view).as_bytes())?;
         Ok(())
     }
 }

@@ -1,21 +1,23 @@
 //! Output formats. Each format is one module behind [`Emitter`]; all of them
-//! read the same [`Report`](crate::engine::Report) and write to any `Write`,
-//! so tests capture output without spawning a process.
+//! read the same [`Report`](crate::engine::Report) (and, where the format
+//! has one, the [`compliance`] view of it) and write to any `Write`, so
+//! tests capture output without spawning a process.
 
 pub mod compliance;
 pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod sarif;
+pub mod style;
 pub mod table;
 
 use crate::engine::Report;
-use crate::rules::RuleSet;
+use compliance::ComplianceView;
 use std::io::Write;
 
 /// Everything an emitter may need besides the report.
-pub struct Context<'a> {
-    pub rules: &'a RuleSet,
+#[derive(Debug, Default)]
+pub struct Context {
     /// Colour the output (table only; decided by the caller from TTY and `NO_COLOR`).
     pub color: bool,
     /// SARIF `runAutomationDetails.id` category (`--sarif-category`).
@@ -25,13 +27,37 @@ pub struct Context<'a> {
     pub warnings: std::sync::Mutex<Vec<String>>,
 }
 
-/// Writes a report in one format.
-pub trait Emitter {
-    fn emit(&self, report: &Report, context: &Context, out: &mut dyn Write) -> anyhow::Result<()>;
+/// Why a report could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
+    #[error(transparent)]
+    Fmt(#[from] std::fmt::Error),
+    /// The format has no rendering of this (a compliance view in SARIF).
+    #[error("{0}")]
+    Unsupported(String),
 }
 
-/// The output formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+/// Writes a report in one format.
+pub trait Emitter {
+    fn emit(&self, report: &Report, context: &Context, out: &mut dyn Write) -> Result<(), Error>;
+
+    /// Writes a report grouped by the controls of a framework.
+    fn emit_compliance(&self, _view: &ComplianceView, _out: &mut dyn Write) -> Result<(), Error> {
+        Err(Error::Unsupported(
+            "--compliance works with --format table, json or markdown".into(),
+        ))
+    }
+}
+
+/// The output formats. (The clap derive keeps the list of formats, their
+/// names and their help in one place: adding a format is this enum and the
+/// format's module.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Format {
     /// Failing findings grouped by severity, then a summary line.
     Table,
@@ -54,5 +80,18 @@ impl Format {
             Format::Markdown => Box::new(markdown::MarkdownEmitter),
             Format::Junit => Box::new(junit::JunitEmitter),
         }
+    }
+
+    /// The format's name, as `--format` takes it.
+    pub fn name(self) -> String {
+        clap::ValueEnum::to_possible_value(&self).map_or_else(String::new, |v| v.get_name().to_string())
+    }
+
+    /// Every format's name, for messages.
+    pub fn names() -> Vec<String> {
+        <Format as clap::ValueEnum>::value_variants()
+            .iter()
+            .map(|f| f.name())
+            .collect()
     }
 }

@@ -14,7 +14,7 @@
 
 use super::{Context, Emitter};
 use crate::engine::{Finding, Report, Status};
-use crate::rules::spec::Severity;
+use crate::rules::Severity;
 use serde_json::json;
 use serde_sarif::sarif::{
     ArtifactLocation, Invocation, Location, LogicalLocation, Message, MultiformatMessageString, Notification,
@@ -249,12 +249,14 @@ pub fn build_with(report: &Report, limits: &Limits) -> (Sarif, Vec<String>) {
     // GitHub shows them as dismissed rather than losing them. Most severe
     // first (stable: report order within a severity), so that limits drop
     // the least severe.
-    let mut reported: Vec<&Finding> = report
+    // Each result carries its index in the report, to restore report order.
+    let mut reported: Vec<(usize, &Finding)> = report
         .findings
         .iter()
-        .filter(|f| matches!(f.status, Status::Fail | Status::Waived))
+        .enumerate()
+        .filter(|(_, f)| matches!(f.status, Status::Fail | Status::Waived))
         .collect();
-    reported.sort_by_key(|f| (f.severity, f.status == Status::Waived));
+    reported.sort_by_key(|(_, f)| (f.severity, f.status == Status::Waived));
     let total = reported.len();
     let mut keep = total.min(limits.max_results);
     let mut warnings = Vec::new();
@@ -274,12 +276,12 @@ pub fn build_with(report: &Report, limits: &Limits) -> (Sarif, Vec<String>) {
                 total - keep
             ));
         }
-        let mut kept: Vec<&&Finding> = reported.iter().take(keep).collect();
+        let mut kept: Vec<&(usize, &Finding)> = reported.iter().take(keep).collect();
         // Back to report order (rule, region, resource) for a stable diff.
-        kept.sort_by_key(|f| report.findings.iter().position(|g| std::ptr::eq(g, **f)));
+        kept.sort_unstable_by_key(|(position, _)| *position);
         let results: Vec<SarifResult> = kept
             .iter()
-            .map(|f| result(report, f, index.get(&*f.rule_id).copied().unwrap_or(0)))
+            .map(|(_, f)| result(report, f, index.get(&*f.rule_id).copied().unwrap_or(0)))
             .collect();
         let log = assemble(report, driver.clone(), results, &warnings, &category);
         if keep == 0 || gzipped_size(&log) <= limits.max_gzipped_bytes {
@@ -344,7 +346,7 @@ fn assemble(
 }
 
 impl Emitter for SarifEmitter {
-    fn emit(&self, report: &Report, context: &Context, out: &mut dyn Write) -> anyhow::Result<()> {
+    fn emit(&self, report: &Report, context: &Context, out: &mut dyn Write) -> Result<(), super::Error> {
         let limits = Limits {
             category: context.sarif_category.clone(),
             ..Limits::default()

@@ -4,9 +4,8 @@
 
 use super::{Context, Emitter};
 use crate::engine::{Finding, Report, Status};
-use crate::rules::spec::Severity;
-use comfy_table::presets::UTF8_FULL_CONDENSED;
-use comfy_table::{Cell, Color, ContentArrangement, Table};
+use crate::rules::Severity;
+use comfy_table::{Cell, Color, Table};
 use std::io::Write;
 
 pub struct TableEmitter;
@@ -22,26 +21,15 @@ fn severity_color(severity: Severity) -> Color {
 }
 
 fn region_of(f: &Finding) -> &str {
-    if f.resource.region.is_empty() {
-        "-"
-    } else {
-        &f.resource.region
-    }
+    super::style::region_cell(&f.resource.region)
 }
 
 fn new_table(header: &[&str]) -> Table {
-    let mut table = Table::new();
-    table
-        .load_style(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header(header.to_vec());
-    // A fixed width keeps piped output (and test snapshots) stable.
-    table.set_width(140);
-    table
+    super::style::table(header)
 }
 
 impl Emitter for TableEmitter {
-    fn emit(&self, report: &Report, context: &Context, out: &mut dyn Write) -> anyhow::Result<()> {
+    fn emit(&self, report: &Report, context: &Context, out: &mut dyn Write) -> Result<(), super::Error> {
         let failing: Vec<&Finding> = report.with_status(Status::Fail).collect();
         if !failing.is_empty() {
             let mut table = new_table(&["Severity", "Rule", "Resource", "Region", "Evidence"]);
@@ -147,6 +135,15 @@ impl Emitter for TableEmitter {
                 format!("; {} collection gaps", report.gaps.len())
             },
         )?;
+        Ok(())
+    }
+
+    fn emit_compliance(
+        &self,
+        view: &super::compliance::ComplianceView,
+        out: &mut dyn Write,
+    ) -> Result<(), super::Error> {
+        out.write_all(super::compliance::table(view).as_bytes())?;
         Ok(())
     }
 }

@@ -5,21 +5,24 @@
 //! shared CEL environment ([`functions`]). The built-in catalogue under
 //! `rules/` is embedded in the binary; `--rules DIR` adds files at run time.
 
-pub mod functions;
-pub mod policy;
-pub mod secrets;
-pub mod shared_map;
 pub mod spec;
-pub mod testing;
-pub mod to_val;
-pub mod value;
 
-use crate::snapshot::{is_known_kind, line_column};
-use cel::Program;
-use cel::common::value::Val;
-use spec::{RuleFile, Severity};
+use crate::cel::functions;
+use crate::diag::{Problem, line_column};
+use crate::prepare::dependencies::Reads;
+use crate::prepare::{SYNTHETIC_KINDS, dependencies, is_known_kind};
+use crate::snapshot::KINDS;
+use ::cel::Program;
+use ::cel::common::value::Val;
+use spec::RuleFile;
+pub use spec::{Area, Severity};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Framework controls by framework (`fsbp = ["EC2.13"]`), shared by every
+/// finding of a rule.
+pub type Compliance = Arc<BTreeMap<String, Vec<String>>>;
 
 /// The rule files compiled into the binary: (path under `rules/`, contents).
 pub const EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
@@ -40,7 +43,7 @@ pub struct Rule {
     pub rationale: String,
     pub remediation: String,
     pub references: Vec<String>,
-    pub compliance: crate::engine::finding::Compliance,
+    pub compliance: Compliance,
     /// Parameter defaults, as JSON.
     pub params: serde_json::Map<String, serde_json::Value>,
     /// A manual checklist item (see `spec::RuleFile::manual`).
@@ -74,7 +77,7 @@ impl Rule {
                 params.insert(k.clone(), v.clone());
             }
         }
-        value::json_to_val(&serde_json::Value::Object(params))
+        crate::cel::json::json_to_val(&serde_json::Value::Object(params))
     }
 }
 
@@ -86,28 +89,6 @@ pub struct RuleSet {
 impl RuleSet {
     pub fn get(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| r.id == id)
-    }
-}
-
-/// One problem in one rule file.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Problem {
-    pub path: PathBuf,
-    pub line: usize,
-    pub column: usize,
-    pub message: String,
-}
-
-impl std::fmt::Display for Problem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: {}",
-            self.path.display(),
-            self.line,
-            self.column,
-            self.message
-        )
     }
 }
 
@@ -162,12 +143,7 @@ pub fn load_dir(dir: &Path) -> Result<RuleSet, LoadErrors> {
 }
 
 fn problem(path: &Path, line: usize, column: usize, message: String) -> Problem {
-    Problem {
-        path: path.to_owned(),
-        line,
-        column,
-        message,
-    }
+    Problem::new(path, line, column, message)
 }
 
 /// The `.toml` files under `dir`, recursively, sorted.
@@ -266,45 +242,7 @@ pub fn compile(path: &Path, text: &str) -> Result<Rule, Vec<Problem>> {
             ));
         }
     }
-    let synthetic = kinds
-        .iter()
-        .any(|k| crate::snapshot::SYNTHETIC_KINDS.contains(&k.as_str()));
-    // What the expressions read decides which joined kinds the rule needs.
-    let expressions: String = [&file.check.when, &file.check.error, &file.check.evidence]
-        .into_iter()
-        .flatten()
-        .chain([&file.check.assert])
-        .map(|e| e.get_ref().as_str())
-        .collect::<Vec<_>>()
-        .join("\n");
-    let mut needs: Vec<String> = Vec::new();
-    for kind in &kinds {
-        if !crate::snapshot::SYNTHETIC_KINDS.contains(&kind.as_str()) {
-            needs.extend(
-                crate::prepare::dependencies(kind, &expressions)
-                    .into_iter()
-                    .map(String::from),
-            );
-        }
-    }
-    match &file.needs {
-        Some(extra) => {
-            for kind in extra.get_ref() {
-                if !crate::snapshot::KINDS.contains(&kind.as_str()) {
-                    problems.push(at(extra.span().start, format!("unknown kind `{kind}` in `needs`")));
-                }
-                needs.push(kind.clone());
-            }
-        }
-        None if synthetic => problems.push(at(
-            file.resource.span().start,
-            "a rule over `account` or `region` must list the kinds it reads in `needs`, so that a gap in them reports an error".into(),
-        )),
-        None => {}
-    }
-    needs.sort();
-    needs.dedup();
-
+    let synthetic = kinds.iter().any(|k| SYNTHETIC_KINDS.contains(&k.as_str()));
     let params = match serde_json::to_value(&file.params) {
         Ok(serde_json::Value::Object(map)) => map,
         _ => serde_json::Map::new(),
@@ -325,10 +263,44 @@ pub fn compile(path: &Path, text: &str) -> Result<Rule, Vec<Problem>> {
             }
         }
     };
-    let when = file.check.when.as_ref().map(|w| compile_expr(w, "check.when"));
-    let error = file.check.error.as_ref().map(|e| compile_expr(e, "check.error"));
+    let when = file.check.when.as_ref().and_then(|w| compile_expr(w, "check.when"));
+    let error = file.check.error.as_ref().and_then(|e| compile_expr(e, "check.error"));
     let assert = compile_expr(&file.check.assert, "check.assert");
-    let evidence = file.check.evidence.as_ref().map(|e| compile_expr(e, "check.evidence"));
+    let evidence = file
+        .check
+        .evidence
+        .as_ref()
+        .and_then(|e| compile_expr(e, "check.evidence"));
+
+    // What the compiled expressions read of `resource` decides which joined
+    // kinds the rule needs.
+    let mut reads = Reads::default();
+    for expr in [&when, &error, &assert, &evidence].into_iter().flatten() {
+        reads.add(&expr.program.expression().expr);
+    }
+    let mut needs: Vec<String> = Vec::new();
+    for kind in &kinds {
+        if !SYNTHETIC_KINDS.contains(&kind.as_str()) {
+            needs.extend(dependencies(kind, &reads));
+        }
+    }
+    match &file.needs {
+        Some(extra) => {
+            for kind in extra.get_ref() {
+                if !KINDS.contains(&kind.as_str()) {
+                    problems.push(at(extra.span().start, format!("unknown kind `{kind}` in `needs`")));
+                }
+                needs.push(kind.clone());
+            }
+        }
+        None if synthetic => problems.push(at(
+            file.resource.span().start,
+            "a rule over `account` or `region` must list the kinds it reads in `needs`, so that a gap in them reports an error".into(),
+        )),
+        None => {}
+    }
+    needs.sort();
+    needs.dedup();
 
     for test in &file.tests {
         if let Some(kind) = &test.kind
@@ -359,7 +331,7 @@ pub fn compile(path: &Path, text: &str) -> Result<Rule, Vec<Problem>> {
     if !problems.is_empty() {
         return Err(problems);
     }
-    let (Some(assert), when, error, evidence) = (assert, when.flatten(), error.flatten(), evidence.flatten()) else {
+    let Some(assert) = assert else {
         return Err(problems);
     };
     Ok(Rule {
@@ -374,7 +346,7 @@ pub fn compile(path: &Path, text: &str) -> Result<Rule, Vec<Problem>> {
         rationale: file.rationale.trim().to_string(),
         remediation: file.remediation.trim().to_string(),
         references: file.references,
-        compliance: std::sync::Arc::new(file.compliance),
+        compliance: Arc::new(file.compliance),
         params,
         manual: file.manual,
         when,
@@ -386,21 +358,108 @@ pub fn compile(path: &Path, text: &str) -> Result<Rule, Vec<Problem>> {
     })
 }
 
-/// The byte offset in the rule file of position `pos` (line, column, as CEL
-/// reports them) of an expression whose TOML string starts at `start`.
+/// The byte offset in the rule file of position `pos` (line, and column in
+/// characters, both 1-based, as CEL reports them) of an expression whose TOML string
+/// starts at byte `start`. The string's value differs from its text by the
+/// delimiters and, in basic strings, by escapes and line-ending
+/// backslashes; the value is walked alongside the text so that the offset
+/// lands on the character CEL meant.
 fn expression_offset(text: &str, start: usize, expression: &str, pos: (isize, isize)) -> usize {
-    let rest = &text[start.min(text.len())..];
-    // Skip the opening delimiter: """, ''', " or ', and the newline that
-    // TOML trims right after a multi-line opening delimiter.
-    let mut content = start
-        + if rest.starts_with("\"\"\"") || rest.starts_with("'''") {
-            3 + usize::from(rest[3..].starts_with('\n'))
-        } else {
-            1
-        };
-    let (line, column) = (pos.0.max(1) as usize, pos.1.max(0) as usize);
+    let (line, column) = (pos.0.max(1) as usize, pos.1.max(1) as usize);
+    // The character index in the value.
+    let mut target = column - 1;
     for l in expression.split('\n').take(line - 1) {
-        content += l.len() + 1;
+        target += l.chars().count() + 1;
     }
-    (content + column).min(text.len())
+    let start = start.min(text.len());
+    let raw = text.get(start..).unwrap_or_default();
+    let (delimiter, basic) = if raw.starts_with("\"\"\"") {
+        (3, true)
+    } else if raw.starts_with("'''") {
+        (3, false)
+    } else {
+        (1, raw.starts_with('"'))
+    };
+    let mut at = (start + delimiter).min(text.len());
+    // TOML trims the newline right after a multi-line opening delimiter.
+    if delimiter == 3 {
+        if text[at..].starts_with("\r\n") {
+            at += 2;
+        } else if text[at..].starts_with('\n') {
+            at += 1;
+        }
+    }
+    let mut chars = text[at..].char_indices().peekable();
+    let mut index = 0;
+    while index < target {
+        let Some((offset, c)) = chars.next() else {
+            return text.len();
+        };
+        if basic && c == '\\' {
+            match chars.peek().map(|&(_, next)| next) {
+                // A line-ending backslash: the whitespace and newlines after
+                // it are not part of the value.
+                Some(' ' | '\t' | '\r' | '\n') => {
+                    while chars.peek().is_some_and(|&(_, n)| n.is_whitespace()) {
+                        chars.next();
+                    }
+                    continue;
+                }
+                Some('u') => {
+                    chars.nth(4);
+                }
+                Some('U') => {
+                    chars.nth(8);
+                }
+                Some(_) => {
+                    chars.next();
+                }
+                None => return at + offset,
+            }
+        }
+        index += 1;
+    }
+    chars.peek().map_or(text.len(), |&(offset, _)| at + offset)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error_position(rule: &str) -> (usize, usize) {
+        match compile(Path::new("r.toml"), rule) {
+            Err(problems) => (problems[0].line, problems[0].column),
+            Ok(_) => panic!("the rule compiled"),
+        }
+    }
+
+    /// The character at a 1-based line and column of `text`.
+    fn char_at(text: &str, (line, column): (usize, usize)) -> String {
+        let l = text.lines().nth(line - 1).unwrap_or_default();
+        l.chars().skip(column - 1).take(1).collect()
+    }
+
+    const HEAD: &str = "id = \"r\"\ntitle = \"t\"\nseverity = \"low\"\narea = \"network\"\nresource = \"ec2.vpc\"\nrationale = \"r\"\nremediation = \"r\"\n";
+
+    #[test]
+    fn a_syntax_error_after_non_ascii_text_points_at_it() {
+        // The stray `)` follows five two-byte characters; the old byte
+        // arithmetic landed inside an `é`, and slicing there panicked.
+        let rule = format!("{HEAD}[check]\nassert = \"resource.name == 'ééééé')\"\n");
+        let position = error_position(&rule);
+        assert_eq!(position.0, 9);
+        assert_eq!(char_at(&rule, position), ")", "{position:?}");
+    }
+
+    #[test]
+    fn escapes_and_multi_line_strings_keep_columns_right() {
+        let rule = format!("{HEAD}[check]\nassert = \"resource.name == \\\"a\\\" )\"\n");
+        let position = error_position(&rule);
+        assert_eq!(char_at(&rule, position), ")", "{position:?}");
+
+        let rule = format!("{HEAD}[check]\nassert = \"\"\"\nresource.name == 'ü' &&\n  resource.x == 1 )\"\"\"\n");
+        let position = error_position(&rule);
+        assert_eq!(position.0, 11);
+        assert_eq!(char_at(&rule, position), ")", "{position:?}");
+    }
 }

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct EnvVar {
-    /// The variable (or container) name.
+    /// The variable name.
     pub name: String,
     /// The value, as configured (may be a secret: never printed in full).
     pub value: String,
@@ -25,7 +25,7 @@ pub struct TaskDefinition {
     pub arn: String,
     /// The region, or `global` for global services.
     pub region: String,
-    /// The family (task definition family, or parameter group family such as `postgres16`).
+    /// The task definition family: the name its revisions share.
     pub family: String,
     /// The revision number.
     pub revision: i64,
@@ -42,7 +42,7 @@ impl_resource!(TaskDefinition);
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Container {
-    /// The variable (or container) name.
+    /// The container name.
     pub name: String,
     /// The container image.
     pub image: String,
@@ -56,7 +56,7 @@ pub struct Container {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct ContainerSecret {
-    /// The variable (or container) name.
+    /// The environment variable the secret is injected as.
     pub name: String,
     /// ARN of the secret or parameter.
     pub value_from: String,

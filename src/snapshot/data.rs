@@ -69,7 +69,7 @@ pub struct ParameterGroup {
     pub arn: String,
     /// The region, or `global` for global services.
     pub region: String,
-    /// The family (task definition family, or parameter group family such as `postgres16`).
+    /// The parameter group family, e.g. `postgres16`, `mysql8.0`.
     pub family: String,
     /// Parameter name to value, e.g. `rds.force_ssl = "1"`.
     pub parameters: BTreeMap<String, String>,
@@ -87,7 +87,7 @@ pub struct ReplicationGroup {
     pub arn: String,
     /// The region, or `global` for global services.
     pub region: String,
-    /// The engine, e.g. `postgres`, `mysql`, `redis`.
+    /// The engine: `redis` or `valkey`.
     pub engine: String,
     /// Whether data at rest is encrypted.
     pub at_rest_encryption: bool,

@@ -21,7 +21,7 @@ pub struct Distribution {
     pub region: String,
     /// The domain name.
     pub domain_name: String,
-    /// Alternate names (CNAMEs for CloudFront, `alias/...` for KMS keys).
+    /// Alternate domain names (CNAMEs) the distribution serves.
     pub aliases: Vec<String>,
     /// Whether it is enabled.
     pub enabled: bool,

@@ -43,11 +43,12 @@ pub struct Key {
     pub state: String,
     /// `SYMMETRIC_DEFAULT`, `RSA_2048`, `HMAC_256`, ...
     pub spec: String,
-    /// Whether the key material is imported (`EXTERNAL`), which cannot rotate.
+    /// Where the key material comes from: `AWS_KMS`, `EXTERNAL` (imported,
+    /// which cannot rotate automatically), `AWS_CLOUDHSM`, `EXTERNAL_KEY_STORE`.
     pub origin: String,
     /// Whether automatic rotation is on.
     pub rotation_enabled: bool,
-    /// Alternate names (CNAMEs for CloudFront, `alias/...` for KMS keys).
+    /// The key's aliases, `alias/...`.
     pub aliases: Vec<String>,
 }
 impl_resource!(Key);

@@ -12,7 +12,8 @@
 //! - every number is a signed 64-bit integer (CEL `int`), never `uint`;
 //! - derived fields (joins across kinds, parsed policy documents) are *not*
 //!   stored: they are computed when the snapshot is prepared for evaluation
-//!   (`crate::prepare`), identically for collected data and rule test cases.
+//!   (`crate::prepare`), identically for collected data and rule test cases;
+//!   so are the synthetic `account` and `region` kinds.
 //!
 //! The snapshot holds raw configuration, including environment variable
 //! values: treat the file as sensitive. Reports never print secret values.
@@ -130,6 +131,36 @@ impl Gap {
         };
         kind_matches && (self.region == region || self.region == "global" || region == "global")
     }
+
+    /// Whether this gap leaves data of `kind` incomplete anywhere (in its
+    /// own region).
+    pub fn concerns(&self, kind: &str) -> bool {
+        self.covers(kind, &self.region)
+    }
+}
+
+/// The resource a finding is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ResourceRef {
+    /// The kind, e.g. `ec2.security_group`; `region` for a finding about a
+    /// whole region (a gap), `account` for the account.
+    pub kind: String,
+    pub id: String,
+    pub arn: String,
+    pub region: String,
+    /// A human name when it differs from the id.
+    pub name: String,
+}
+
+impl ResourceRef {
+    /// `name (id)` or `id`.
+    pub fn display(&self) -> String {
+        if self.name.is_empty() || self.name == self.id {
+            self.id.clone()
+        } else {
+            format!("{} ({})", self.name, self.id)
+        }
+    }
 }
 
 /// Fields every resource kind has, read by the engine for findings.
@@ -226,101 +257,103 @@ pub enum KindError<E> {
     Invalid(E),
 }
 
-/// Synthetic kinds built when a snapshot is prepared: one `account` resource,
-/// one `region` resource per collected region.
-pub const SYNTHETIC_KINDS: &[&str] = &["account", "region"];
-
-/// Whether `kind` is a kind rules may iterate over.
-pub fn is_known_kind(kind: &str) -> bool {
-    KINDS.contains(&kind) || SYNTHETIC_KINDS.contains(&kind)
+/// The one list of stored resource kinds: `"kind" => field: Type`. Calls the
+/// macro it is given with the whole list, so that every layer that needs a
+/// per-kind table (the `Resources` struct here, the derive steps in
+/// `crate::prepare`) generates it from this list instead of keeping its own.
+macro_rules! for_each_kind {
+    ($callback:ident) => {
+        $callback! {
+            /// EC2 security groups with normalised rules.
+            "ec2.security_group" => ec2_security_group: $crate::snapshot::network::SecurityGroup,
+            /// EC2 instances.
+            "ec2.instance" => ec2_instance: $crate::snapshot::network::Instance,
+            /// EC2 launch templates (default version).
+            "ec2.launch_template" => ec2_launch_template: $crate::snapshot::network::LaunchTemplate,
+            /// VPCs.
+            "ec2.vpc" => ec2_vpc: $crate::snapshot::network::Vpc,
+            /// Subnets.
+            "ec2.subnet" => ec2_subnet: $crate::snapshot::network::Subnet,
+            /// Route tables.
+            "ec2.route_table" => ec2_route_table: $crate::snapshot::network::RouteTable,
+            /// VPC flow logs.
+            "ec2.flow_log" => ec2_flow_log: $crate::snapshot::network::FlowLog,
+            /// Elastic IP addresses.
+            "ec2.address" => ec2_address: $crate::snapshot::network::Address,
+            /// EBS encryption-by-default setting, one per region.
+            "ec2.ebs_encryption" => ec2_ebs_encryption: $crate::snapshot::network::EbsEncryption,
+            /// Instances registered with Systems Manager.
+            "ssm.managed_instance" => ssm_managed_instance: $crate::snapshot::network::ManagedInstance,
+            /// RDS DB instances.
+            "rds.db_instance" => rds_db_instance: $crate::snapshot::data::DbInstance,
+            /// RDS DB parameter groups with the parameters the rules read.
+            "rds.parameter_group" => rds_parameter_group: $crate::snapshot::data::ParameterGroup,
+            /// ElastiCache replication groups.
+            "elasticache.replication_group" => elasticache_replication_group: $crate::snapshot::data::ReplicationGroup,
+            /// S3 buckets.
+            "s3.bucket" => s3_bucket: $crate::snapshot::data::Bucket,
+            /// The account-level S3 Block Public Access setting (at most one).
+            "s3.account_public_access_block" => s3_account_public_access_block: $crate::snapshot::data::AccountPublicAccessBlock,
+            /// CloudFront distributions.
+            "cloudfront.distribution" => cloudfront_distribution: $crate::snapshot::edge::Distribution,
+            /// CloudFront response headers policies (custom and managed).
+            "cloudfront.response_headers_policy" => cloudfront_response_headers_policy: $crate::snapshot::edge::ResponseHeadersPolicy,
+            /// Elastic Load Balancing v2 load balancers.
+            "elbv2.load_balancer" => elbv2_load_balancer: $crate::snapshot::edge::LoadBalancer,
+            /// Elastic Load Balancing v2 listeners.
+            "elbv2.listener" => elbv2_listener: $crate::snapshot::edge::Listener,
+            /// WAFv2 web ACLs.
+            "wafv2.web_acl" => wafv2_web_acl: $crate::snapshot::edge::WebAcl,
+            /// HTTP endpoints probed on the wire.
+            "http.endpoint" => http_endpoint: $crate::snapshot::edge::HttpEndpoint,
+            /// ECS task definitions (active revisions).
+            "ecs.task_definition" => ecs_task_definition: $crate::snapshot::compute::TaskDefinition,
+            /// Lambda functions.
+            "lambda.function" => lambda_function: $crate::snapshot::compute::Function,
+            /// Elastic Beanstalk environments with their option settings.
+            "elasticbeanstalk.environment" => elasticbeanstalk_environment: $crate::snapshot::compute::BeanstalkEnvironment,
+            /// ECR repositories.
+            "ecr.repository" => ecr_repository: $crate::snapshot::compute::Repository,
+            /// ECR registry scanning configuration, one per region.
+            "ecr.registry_scanning" => ecr_registry_scanning: $crate::snapshot::compute::RegistryScanning,
+            /// Secrets Manager secrets (metadata only, never values).
+            "secretsmanager.secret" => secretsmanager_secret: $crate::snapshot::identity::Secret,
+            /// KMS keys.
+            "kms.key" => kms_key: $crate::snapshot::identity::Key,
+            /// IAM users.
+            "iam.user" => iam_user: $crate::snapshot::identity::User,
+            /// IAM access keys.
+            "iam.access_key" => iam_access_key: $crate::snapshot::identity::AccessKey,
+            /// IAM roles.
+            "iam.role" => iam_role: $crate::snapshot::identity::Role,
+            /// IAM customer managed and inline policies.
+            "iam.policy" => iam_policy: $crate::snapshot::identity::Policy,
+            /// The account password policy (at most one; none when not set).
+            "iam.password_policy" => iam_password_policy: $crate::snapshot::identity::PasswordPolicy,
+            /// The root user, from the credential report (at most one).
+            "iam.root_user" => iam_root_user: $crate::snapshot::identity::RootUser,
+            /// CloudTrail trails.
+            "cloudtrail.trail" => cloudtrail_trail: $crate::snapshot::monitoring::Trail,
+            /// AWS Config configuration recorders.
+            "config.recorder" => config_recorder: $crate::snapshot::monitoring::Recorder,
+            /// CloudWatch Logs log groups.
+            "logs.log_group" => logs_log_group: $crate::snapshot::monitoring::LogGroup,
+            /// CloudWatch metric alarms.
+            "cloudwatch.alarm" => cloudwatch_alarm: $crate::snapshot::monitoring::Alarm,
+            /// SNS topics with their subscriptions.
+            "sns.topic" => sns_topic: $crate::snapshot::monitoring::Topic,
+            /// GuardDuty detectors.
+            "guardduty.detector" => guardduty_detector: $crate::snapshot::monitoring::Detector,
+            /// Security Hub, one per region where it is enabled.
+            "securityhub.hub" => securityhub_hub: $crate::snapshot::monitoring::Hub,
+            /// Manual checklist items attested by a person.
+            "attestation" => attestation: $crate::snapshot::monitoring::Attestation,
+        }
+    };
 }
+pub(crate) use for_each_kind;
 
-resource_kinds! {
-    /// EC2 security groups with normalised rules.
-    "ec2.security_group" => ec2_security_group: network::SecurityGroup,
-    /// EC2 instances.
-    "ec2.instance" => ec2_instance: network::Instance,
-    /// EC2 launch templates (default version).
-    "ec2.launch_template" => ec2_launch_template: network::LaunchTemplate,
-    /// VPCs.
-    "ec2.vpc" => ec2_vpc: network::Vpc,
-    /// Subnets.
-    "ec2.subnet" => ec2_subnet: network::Subnet,
-    /// Route tables.
-    "ec2.route_table" => ec2_route_table: network::RouteTable,
-    /// VPC flow logs.
-    "ec2.flow_log" => ec2_flow_log: network::FlowLog,
-    /// Elastic IP addresses.
-    "ec2.address" => ec2_address: network::Address,
-    /// EBS encryption-by-default setting, one per region.
-    "ec2.ebs_encryption" => ec2_ebs_encryption: network::EbsEncryption,
-    /// Instances registered with Systems Manager.
-    "ssm.managed_instance" => ssm_managed_instance: network::ManagedInstance,
-    /// RDS DB instances.
-    "rds.db_instance" => rds_db_instance: data::DbInstance,
-    /// RDS DB parameter groups with the parameters the rules read.
-    "rds.parameter_group" => rds_parameter_group: data::ParameterGroup,
-    /// ElastiCache replication groups.
-    "elasticache.replication_group" => elasticache_replication_group: data::ReplicationGroup,
-    /// S3 buckets.
-    "s3.bucket" => s3_bucket: data::Bucket,
-    /// The account-level S3 Block Public Access setting (at most one).
-    "s3.account_public_access_block" => s3_account_public_access_block: data::AccountPublicAccessBlock,
-    /// CloudFront distributions.
-    "cloudfront.distribution" => cloudfront_distribution: edge::Distribution,
-    /// CloudFront response headers policies (custom and managed).
-    "cloudfront.response_headers_policy" => cloudfront_response_headers_policy: edge::ResponseHeadersPolicy,
-    /// Elastic Load Balancing v2 load balancers.
-    "elbv2.load_balancer" => elbv2_load_balancer: edge::LoadBalancer,
-    /// Elastic Load Balancing v2 listeners.
-    "elbv2.listener" => elbv2_listener: edge::Listener,
-    /// WAFv2 web ACLs.
-    "wafv2.web_acl" => wafv2_web_acl: edge::WebAcl,
-    /// HTTP endpoints probed on the wire.
-    "http.endpoint" => http_endpoint: edge::HttpEndpoint,
-    /// ECS task definitions (active revisions).
-    "ecs.task_definition" => ecs_task_definition: compute::TaskDefinition,
-    /// Lambda functions.
-    "lambda.function" => lambda_function: compute::Function,
-    /// Elastic Beanstalk environments with their option settings.
-    "elasticbeanstalk.environment" => elasticbeanstalk_environment: compute::BeanstalkEnvironment,
-    /// ECR repositories.
-    "ecr.repository" => ecr_repository: compute::Repository,
-    /// ECR registry scanning configuration, one per region.
-    "ecr.registry_scanning" => ecr_registry_scanning: compute::RegistryScanning,
-    /// Secrets Manager secrets (metadata only, never values).
-    "secretsmanager.secret" => secretsmanager_secret: identity::Secret,
-    /// KMS keys.
-    "kms.key" => kms_key: identity::Key,
-    /// IAM users.
-    "iam.user" => iam_user: identity::User,
-    /// IAM access keys.
-    "iam.access_key" => iam_access_key: identity::AccessKey,
-    /// IAM roles.
-    "iam.role" => iam_role: identity::Role,
-    /// IAM customer managed and inline policies.
-    "iam.policy" => iam_policy: identity::Policy,
-    /// The account password policy (at most one; none when not set).
-    "iam.password_policy" => iam_password_policy: identity::PasswordPolicy,
-    /// The root user, from the credential report (at most one).
-    "iam.root_user" => iam_root_user: identity::RootUser,
-    /// CloudTrail trails.
-    "cloudtrail.trail" => cloudtrail_trail: monitoring::Trail,
-    /// AWS Config configuration recorders.
-    "config.recorder" => config_recorder: monitoring::Recorder,
-    /// CloudWatch Logs log groups.
-    "logs.log_group" => logs_log_group: monitoring::LogGroup,
-    /// CloudWatch metric alarms.
-    "cloudwatch.alarm" => cloudwatch_alarm: monitoring::Alarm,
-    /// SNS topics with their subscriptions.
-    "sns.topic" => sns_topic: monitoring::Topic,
-    /// GuardDuty detectors.
-    "guardduty.detector" => guardduty_detector: monitoring::Detector,
-    /// Security Hub, one per region where it is enabled.
-    "securityhub.hub" => securityhub_hub: monitoring::Hub,
-    /// Manual checklist items attested by a person.
-    "attestation" => attestation: monitoring::Attestation,
-}
+for_each_kind!(resource_kinds);
 
 /// Why a snapshot could not be loaded. Every variant names the file.
 #[derive(Debug, thiserror::Error)]
@@ -430,17 +463,9 @@ fn check_envelope(text: &str, path: &Path) -> Result<(), LoadError> {
 fn locate_key(text: &str, key: &str) -> (usize, usize) {
     let needle = format!("\"{key}\"");
     match text.find(&needle) {
-        Some(offset) => line_column(text, offset),
+        Some(offset) => crate::diag::line_column(text, offset),
         None => (1, 1),
     }
-}
-
-/// The 1-based line and column of a byte offset.
-pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
 }
 
 /// serde_json appends " at line L column C"; the error already carries them.

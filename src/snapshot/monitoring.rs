@@ -187,8 +187,8 @@ pub struct Hub {
 }
 impl_resource!(Hub);
 
-/// A manual checklist item attested by a person. Derived: `valid` (not
-/// expired at `collected_at`).
+/// A manual checklist item attested by a person. Derived: `valid` (attested,
+/// and not expired on the evaluation day: `--now`, else today).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Attestation {

@@ -118,8 +118,8 @@ pub struct LaunchTemplate {
 }
 impl_resource!(LaunchTemplate, name);
 
-/// A VPC. Derived: `flow_logs`, `subnets` (`{id, public}`),
-/// `public_subnet_ids`, `private_subnet_ids`.
+/// A VPC. Derived: `flow_logs`, `subnet_ids`, `public_subnet_ids`,
+/// `private_subnet_ids`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Vpc {

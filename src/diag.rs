@@ -1,0 +1,73 @@
+//! Diagnostics shared by every input format (rule files, configuration,
+//! snapshots): a problem with file, line and column, and the conversion of
+//! a byte offset into a line and column that never panics.
+
+use std::path::PathBuf;
+
+/// One problem in one input file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    pub path: PathBuf,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn new(path: &std::path::Path, line: usize, column: usize, message: String) -> Problem {
+        Problem {
+            path: path.to_owned(),
+            line,
+            column,
+            message,
+        }
+    }
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.path.display(),
+            self.line,
+            self.column,
+            self.message
+        )
+    }
+}
+
+/// The 1-based line and column (in characters) of a byte offset. An offset
+/// past the end counts as the end; one inside a multi-byte character counts
+/// as that character, so a wrong offset can give a wrong column but never a
+/// panic.
+pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::line_column;
+
+    #[test]
+    fn offsets_are_lines_and_character_columns() {
+        assert_eq!(line_column("ab\ncd", 0), (1, 1));
+        assert_eq!(line_column("ab\ncd", 4), (2, 2));
+        assert_eq!(line_column("éé\nx", 4), (1, 3));
+        assert_eq!(line_column("ab", 99), (1, 3));
+    }
+
+    #[test]
+    fn an_offset_inside_a_character_does_not_panic() {
+        // Byte 1 is inside the two-byte `é`: it counts as the `é` itself.
+        assert_eq!(line_column("éa", 1), (1, 1));
+        assert_eq!(line_column("aéb", 2), (1, 2));
+    }
+}

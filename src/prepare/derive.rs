@@ -1,0 +1,58 @@
+//! The one step each stored kind has: its derived fields, as a typed
+//! struct, and the kinds each of them joins.
+
+use super::Joins;
+use crate::snapshot::Resource;
+use serde::Serialize;
+
+/// A derived field and the kinds it reads: a gap in any of them leaves the
+/// field incomplete, so a rule that reads the field reports `error`.
+pub type Join = (&'static str, &'static [&'static str]);
+
+/// A stored kind's derived fields.
+///
+/// `Fields` is serialised into CEL on the same path as the stored fields
+/// (no JSON detour), before them, so that a derived field replaces a
+/// stored one of the same name. `JOINS` names, for each derived field that
+/// reads other kinds, those kinds; a unit test checks that every name is a
+/// field of `Fields`.
+pub trait Derive: Resource + Serialize + Sync {
+    type Fields<'a>: Serialize + Default
+    where
+        Self: 'a;
+
+    /// The derived fields that read other kinds, with those kinds.
+    const JOINS: &'static [Join] = &[];
+
+    fn derive<'a>(&'a self, joins: &'a Joins<'a>) -> Self::Fields<'a>;
+}
+
+/// The derived fields of a kind that has none.
+#[derive(Debug, Default, Serialize)]
+pub struct NoFields {}
+
+/// Declares kinds whose prepared value is their stored fields only.
+macro_rules! stored_only {
+    ($($ty:ty),* $(,)?) => {
+        $(impl $crate::prepare::Derive for $ty {
+            type Fields<'a> = $crate::prepare::NoFields;
+            fn derive<'a>(&'a self, _: &'a $crate::prepare::Joins<'a>) -> Self::Fields<'a> {
+                $crate::prepare::NoFields {}
+            }
+        })*
+    };
+}
+pub(crate) use stored_only;
+
+/// The kinds a subnet's publicity is read from: the subnets, and the route
+/// tables that say whether they route to an internet gateway.
+pub const SUBNETS: &[&str] = &["ec2.subnet", "ec2.route_table"];
+
+/// The names of `T`'s derived fields.
+#[cfg(test)]
+pub fn field_names<T: Derive>() -> Vec<String> {
+    match serde_json::to_value(T::Fields::default()) {
+        Ok(serde_json::Value::Object(map)) => map.keys().cloned().collect(),
+        _ => Vec::new(),
+    }
+}

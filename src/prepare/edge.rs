@@ -1,0 +1,100 @@
+//! Derived fields of the edge kinds: CloudFront behaviours, header policies
+//! and S3 origins; load balancer listeners and web ACLs; parsed HSTS.
+
+use super::derive::{Derive, stored_only};
+use super::{Join, Joins};
+use crate::semantics::http::parse_hsts;
+use crate::semantics::s3::s3_origin_bucket;
+use crate::snapshot::edge::*;
+use serde::Serialize;
+use std::borrow::Cow;
+
+/// An origin with the bucket it serves, when it is S3.
+#[derive(Debug, Serialize)]
+pub struct OriginView<'a> {
+    #[serde(flatten)]
+    pub origin: &'a Origin,
+    pub s3_bucket: Option<String>,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct DistributionFields<'a> {
+    /// The default behaviour (path pattern `*`) followed by the others.
+    pub all_behaviors: Vec<Cow<'a, Behavior>>,
+    pub default_headers: Option<&'a ResponseHeadersPolicy>,
+    pub origins: Vec<OriginView<'a>>,
+}
+
+impl Derive for Distribution {
+    type Fields<'a> = DistributionFields<'a>;
+    const JOINS: &'static [Join] = &[("default_headers", &["cloudfront.response_headers_policy"])];
+    fn derive<'a>(&'a self, joins: &'a Joins<'a>) -> Self::Fields<'a> {
+        let default = if self.default_behavior.path_pattern.is_empty() {
+            Cow::Owned(Behavior {
+                path_pattern: "*".into(),
+                ..self.default_behavior.clone()
+            })
+        } else {
+            Cow::Borrowed(&self.default_behavior)
+        };
+        let mut all_behaviors = vec![default];
+        all_behaviors.extend(self.behaviors.iter().map(Cow::Borrowed));
+        DistributionFields {
+            all_behaviors,
+            default_headers: joins
+                .headers_policies
+                .get(self.default_behavior.response_headers_policy_id.as_str())
+                .copied(),
+            origins: self
+                .origins
+                .iter()
+                .map(|origin| OriginView {
+                    origin,
+                    s3_bucket: s3_origin_bucket(&origin.domain_name).map(|(b, _)| b),
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct LoadBalancerFields<'a> {
+    pub listeners: Vec<&'a Listener>,
+    pub web_acl: Option<&'a WebAcl>,
+}
+
+impl Derive for LoadBalancer {
+    type Fields<'a> = LoadBalancerFields<'a>;
+    const JOINS: &'static [Join] = &[("listeners", &["elbv2.listener"]), ("web_acl", &["wafv2.web_acl"])];
+    fn derive<'a>(&'a self, joins: &'a Joins<'a>) -> Self::Fields<'a> {
+        LoadBalancerFields {
+            listeners: joins
+                .listeners_by_lb
+                .get(self.arn.as_str())
+                .cloned()
+                .unwrap_or_default(),
+            web_acl: self.web_acl_arn.as_deref().and_then(|a| joins.web_acls.get(a)).copied(),
+        }
+    }
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct HttpEndpointFields {
+    /// The Strict-Transport-Security header, parsed; null without a valid one.
+    pub hsts: Option<Hsts>,
+}
+
+impl Derive for HttpEndpoint {
+    type Fields<'a> = HttpEndpointFields;
+    fn derive<'a>(&'a self, _: &'a Joins<'a>) -> Self::Fields<'a> {
+        let header = self
+            .https
+            .as_ref()
+            .and_then(|h| h.headers.get("strict-transport-security"));
+        HttpEndpointFields {
+            hsts: header.and_then(|h| parse_hsts(h)),
+        }
+    }
+}
+
+stored_only!(ResponseHeadersPolicy, Listener, WebAcl);

@@ -1,0 +1,89 @@
+//! Derived fields of the identity kinds: access key ages, a user's keys,
+//! MFA and unused password, normalised policy documents.
+
+use super::derive::{Derive, stored_only};
+use super::{Join, Joins};
+use crate::semantics::iam_policy::{self, Statement};
+use crate::snapshot::identity::*;
+use serde::Serialize;
+
+#[derive(Debug, Default, Serialize)]
+pub struct AccessKeyFields {
+    /// Days from creation to the collection.
+    pub age_days: Option<i64>,
+    /// Days from last use (else creation) to the collection.
+    pub unused_days: Option<i64>,
+}
+
+impl AccessKeyFields {
+    fn of(key: &AccessKey, joins: &Joins) -> AccessKeyFields {
+        AccessKeyFields {
+            age_days: joins.days_since(key.created_at),
+            unused_days: joins.days_since(key.last_used_at.or(key.created_at)),
+        }
+    }
+}
+
+impl Derive for AccessKey {
+    type Fields<'a> = AccessKeyFields;
+    fn derive<'a>(&'a self, joins: &'a Joins<'a>) -> Self::Fields<'a> {
+        AccessKeyFields::of(self, joins)
+    }
+}
+
+/// An access key with its derived fields, as a user's `access_keys` list it.
+#[derive(Debug, Serialize)]
+pub struct AccessKeyView<'a> {
+    #[serde(flatten)]
+    pub key: &'a AccessKey,
+    #[serde(flatten)]
+    pub derived: AccessKeyFields,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct UserFields<'a> {
+    pub access_keys: Vec<AccessKeyView<'a>>,
+    pub mfa_active: bool,
+    /// Days since the console password was last used (else created); null
+    /// without a console password.
+    pub password_unused_days: Option<i64>,
+}
+
+impl Derive for User {
+    type Fields<'a> = UserFields<'a>;
+    const JOINS: &'static [Join] = &[("access_keys", &["iam.access_key"])];
+    fn derive<'a>(&'a self, joins: &'a Joins<'a>) -> Self::Fields<'a> {
+        let keys = joins.keys_by_user.get(self.id.as_str()).map_or(&[][..], Vec::as_slice);
+        UserFields {
+            access_keys: keys
+                .iter()
+                .map(|key| AccessKeyView {
+                    key,
+                    derived: AccessKeyFields::of(key, joins),
+                })
+                .collect(),
+            mfa_active: !self.mfa_devices.is_empty(),
+            password_unused_days: self
+                .password_enabled
+                .then(|| joins.days_since(self.password_last_used.or(self.created_at)))
+                .flatten(),
+        }
+    }
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct PolicyFields {
+    /// The policy document, normalised.
+    pub statements: Vec<Statement>,
+}
+
+impl Derive for Policy {
+    type Fields<'a> = PolicyFields;
+    fn derive<'a>(&'a self, _: &'a Joins<'a>) -> Self::Fields<'a> {
+        PolicyFields {
+            statements: iam_policy::normalise(&self.document),
+        }
+    }
+}
+
+stored_only!(Secret, Key, Role, PasswordPolicy, RootUser);

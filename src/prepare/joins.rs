@@ -1,0 +1,196 @@
+//! Lookups across kinds, built once per snapshot and read by every kind's
+//! derive step.
+
+use crate::semantics::s3::s3_origin_bucket;
+use crate::snapshot::{Resource, Snapshot, compute, data, edge, identity, monitoring, network};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use std::collections::{BTreeSet, HashMap};
+
+type Key<'a> = (&'a str, &'a str);
+
+/// A CloudFront origin that serves an S3 bucket, as the bucket sees it.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct BucketOrigin<'a> {
+    pub distribution_id: &'a str,
+    pub distribution_arn: &'a str,
+    pub origin_id: &'a str,
+    pub uses_oac: bool,
+    pub uses_oai: bool,
+    pub website_endpoint: bool,
+}
+
+/// Lookups across kinds.
+pub struct Joins<'a> {
+    /// When the snapshot was collected: ages are relative to it.
+    pub now: DateTime<Utc>,
+    /// The evaluation day, for expiry (attestations).
+    pub today: NaiveDate,
+    pub security_groups: HashMap<Key<'a>, &'a network::SecurityGroup>,
+    /// Whether each subnet routes to an internet gateway, and its route table.
+    pub subnet_public: HashMap<Key<'a>, (bool, &'a str)>,
+    pub subnets_by_vpc: HashMap<Key<'a>, Vec<&'a network::Subnet>>,
+    pub flow_logs_by_resource: HashMap<Key<'a>, Vec<&'a network::FlowLog>>,
+    pub ssm: HashMap<Key<'a>, &'a network::ManagedInstance>,
+    pub parameter_groups: HashMap<Key<'a>, &'a data::ParameterGroup>,
+    /// `AWS` or `CUSTOMER` by key id, ARN and alias.
+    pub key_manager: HashMap<&'a str, &'a str>,
+    pub alarm_metrics_by_db: HashMap<Key<'a>, BTreeSet<&'a str>>,
+    pub alarms_by_action: HashMap<&'a str, Vec<&'a str>>,
+    pub origins_by_bucket: HashMap<String, Vec<BucketOrigin<'a>>>,
+    pub account_pab: Option<&'a data::AccountPublicAccessBlock>,
+    pub headers_policies: HashMap<&'a str, &'a edge::ResponseHeadersPolicy>,
+    pub listeners_by_lb: HashMap<&'a str, Vec<&'a edge::Listener>>,
+    pub web_acls: HashMap<&'a str, &'a edge::WebAcl>,
+    pub registry_scanning: HashMap<&'a str, &'a compute::RegistryScanning>,
+    pub keys_by_user: HashMap<&'a str, Vec<&'a identity::AccessKey>>,
+    pub buckets: HashMap<&'a str, &'a data::Bucket>,
+    pub root_user: Option<&'a identity::RootUser>,
+    pub password_policy: Option<&'a identity::PasswordPolicy>,
+    pub trails: &'a [monitoring::Trail],
+    pub roles: &'a [identity::Role],
+    pub attestations: &'a [monitoring::Attestation],
+}
+
+fn key<'a>(res: &'a dyn Resource) -> Key<'a> {
+    (res.region(), res.id())
+}
+
+/// Groups `items` by `key`.
+fn group<'a, T, K: std::hash::Hash + Eq>(items: &'a [T], key: impl Fn(&'a T) -> K) -> HashMap<K, Vec<&'a T>> {
+    let mut map: HashMap<K, Vec<&T>> = HashMap::new();
+    for item in items {
+        map.entry(key(item)).or_default().push(item);
+    }
+    map
+}
+
+impl<'a> Joins<'a> {
+    pub fn new(s: &'a Snapshot, today: NaiveDate) -> Joins<'a> {
+        let r = &s.resources;
+        let (subnet_public, subnets_by_vpc) = subnets(s);
+
+        let mut key_manager = HashMap::new();
+        for k in &r.kms_key {
+            key_manager.insert(k.arn.as_str(), k.manager.as_str());
+            key_manager.insert(k.id.as_str(), k.manager.as_str());
+            for alias in &k.aliases {
+                key_manager.insert(alias.as_str(), k.manager.as_str());
+            }
+        }
+
+        let mut alarm_metrics_by_db: HashMap<Key, BTreeSet<&str>> = HashMap::new();
+        let mut alarms_by_action: HashMap<&str, Vec<&str>> = HashMap::new();
+        for alarm in &r.cloudwatch_alarm {
+            let acts = alarm.actions_enabled && !alarm.alarm_actions.is_empty();
+            if let (true, Some(db)) = (acts, alarm.dimensions.get("DBInstanceIdentifier")) {
+                alarm_metrics_by_db
+                    .entry((&alarm.region, db))
+                    .or_default()
+                    .insert(&alarm.metric_name);
+            }
+            for action in &alarm.alarm_actions {
+                alarms_by_action.entry(action).or_default().push(&alarm.id);
+            }
+        }
+
+        let mut origins_by_bucket: HashMap<String, Vec<BucketOrigin>> = HashMap::new();
+        for d in &r.cloudfront_distribution {
+            for origin in &d.origins {
+                if let Some((bucket, website)) = s3_origin_bucket(&origin.domain_name) {
+                    origins_by_bucket.entry(bucket).or_default().push(BucketOrigin {
+                        distribution_id: &d.id,
+                        distribution_arn: &d.arn,
+                        origin_id: &origin.id,
+                        uses_oac: !origin.origin_access_control_id.is_empty(),
+                        uses_oai: !origin.s3_origin_access_identity.is_empty(),
+                        website_endpoint: website,
+                    });
+                }
+            }
+        }
+
+        Joins {
+            now: s.collected_at,
+            today,
+            security_groups: r.ec2_security_group.iter().map(|g| (key(g), g)).collect(),
+            subnet_public,
+            subnets_by_vpc,
+            flow_logs_by_resource: group(&r.ec2_flow_log, |l| (l.region.as_str(), l.resource_id.as_str())),
+            ssm: r.ssm_managed_instance.iter().map(|m| (key(m), m)).collect(),
+            parameter_groups: r.rds_parameter_group.iter().map(|g| (key(g), g)).collect(),
+            key_manager,
+            alarm_metrics_by_db,
+            alarms_by_action,
+            origins_by_bucket,
+            account_pab: r.s3_account_public_access_block.first(),
+            headers_policies: r
+                .cloudfront_response_headers_policy
+                .iter()
+                .map(|p| (p.id.as_str(), p))
+                .collect(),
+            listeners_by_lb: group(&r.elbv2_listener, |l| l.load_balancer_arn.as_str()),
+            web_acls: r.wafv2_web_acl.iter().map(|w| (w.arn.as_str(), w)).collect(),
+            registry_scanning: r.ecr_registry_scanning.iter().map(|g| (g.region.as_str(), g)).collect(),
+            keys_by_user: group(&r.iam_access_key, |k| k.user.as_str()),
+            buckets: r.s3_bucket.iter().map(|b| (b.id.as_str(), b)).collect(),
+            root_user: r.iam_root_user.first(),
+            password_policy: r.iam_password_policy.first(),
+            trails: &r.cloudtrail_trail,
+            roles: &r.iam_role,
+            attestations: &r.attestation,
+        }
+    }
+
+    /// Whole days from `t` to the collection (never negative).
+    pub fn days_since(&self, t: Option<DateTime<Utc>>) -> Option<i64> {
+        t.map(|t| (self.now - t).num_days().max(0))
+    }
+
+    pub fn is_public_subnet(&self, region: &str, subnet: &str) -> bool {
+        self.subnet_public
+            .get(&(region, subnet))
+            .is_some_and(|(public, _)| *public)
+    }
+
+    /// The ids among `subnets` (in `region`) that are public.
+    pub fn public_subnets(&self, region: &str, subnets: &'a [String]) -> Vec<&'a str> {
+        subnets
+            .iter()
+            .filter(|s| self.is_public_subnet(region, s))
+            .map(String::as_str)
+            .collect()
+    }
+}
+
+type SubnetJoins<'a> = (
+    HashMap<Key<'a>, (bool, &'a str)>,
+    HashMap<Key<'a>, Vec<&'a network::Subnet>>,
+);
+
+/// Each subnet's publicity: it uses its explicitly associated route table,
+/// else the VPC's main one, and is public when that routes to an internet
+/// gateway.
+fn subnets(s: &Snapshot) -> SubnetJoins<'_> {
+    let r = &s.resources;
+    let mut explicit: HashMap<Key, &network::RouteTable> = HashMap::new();
+    let mut main: HashMap<Key, &network::RouteTable> = HashMap::new();
+    for table in &r.ec2_route_table {
+        if table.main {
+            main.insert((&table.region, &table.vpc_id), table);
+        }
+        for subnet in &table.subnet_ids {
+            explicit.insert((&table.region, subnet), table);
+        }
+    }
+    let mut subnet_public = HashMap::new();
+    for subnet in &r.ec2_subnet {
+        let table = explicit
+            .get(&(subnet.region.as_str(), subnet.id.as_str()))
+            .or_else(|| main.get(&(subnet.region.as_str(), subnet.vpc_id.as_str())));
+        let public = table.is_some_and(|t| t.routes.iter().any(|route| route.target.starts_with("igw-")));
+        subnet_public.insert(key(subnet), (public, table.map_or("", |t| t.id.as_str())));
+    }
+    let subnets_by_vpc = group(&r.ec2_subnet, |s| (s.region.as_str(), s.vpc_id.as_str()));
+    (subnet_public, subnets_by_vpc)
+}

@@ -1,0 +1,286 @@
+//! Prepares a snapshot for evaluation: computes every derived field and
+//! cross-kind join once, builds the synthetic `account` and `region`
+//! resources, and converts each resource into the CEL value that every rule
+//! of its kind then borrows (never converted again).
+//!
+//! This is the only place that knows how kinds relate (which subnets are
+//! public, which security groups an RDS instance uses, which buckets a
+//! CloudFront distribution serves). Some derived fields are facts that read
+//! like verdicts (`open_to_world`, a bucket's `public`, an attestation's
+//! `valid`); they are computed here, by [`crate::semantics`], so that every
+//! rule reads one definition. Pass and fail are decided by the rules.
+//!
+//! Every stored kind has one [`Derive`] step, next to its area's other kinds
+//! (`network.rs`, `data.rs`, ... mirroring `crate::snapshot`); the table of
+//! kinds is generated from the snapshot's one list, so a kind without its
+//! step does not compile.
+
+mod compute;
+mod data;
+pub mod dependencies;
+mod derive;
+mod edge;
+mod identity;
+mod joins;
+mod monitoring;
+mod network;
+mod synthetic;
+
+pub use dependencies::{dependencies, join_sources};
+pub use derive::{Derive, Join, NoFields};
+pub use joins::Joins;
+pub use synthetic::{SYNTHETIC_KINDS, is_known_kind};
+
+use crate::cel::serialize::{map_of, to_entries};
+use crate::snapshot::{Account, Gap, Resource, ResourceRef, Snapshot};
+use cel::common::value::Val;
+use chrono::{DateTime, Utc};
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// One resource ready for evaluation.
+pub struct PreparedResource {
+    /// What findings about it name; shared by all of them.
+    pub resource: Arc<ResourceRef>,
+    /// The resource with its derived fields, as a CEL value.
+    pub value: Box<dyn Val>,
+}
+
+impl PreparedResource {
+    fn new(kind: &str, id: &str, arn: &str, region: &str, name: &str, value: Box<dyn Val>) -> PreparedResource {
+        let resource = ResourceRef {
+            kind: kind.to_string(),
+            id: id.to_string(),
+            arn: arn.to_string(),
+            region: region.to_string(),
+            name: name.to_string(),
+        };
+        PreparedResource {
+            resource: Arc::new(resource),
+            value,
+        }
+    }
+
+    pub fn id(&self) -> &str {
+        &self.resource.id
+    }
+
+    pub fn region(&self) -> &str {
+        &self.resource.region
+    }
+}
+
+/// A snapshot ready for evaluation.
+pub struct Prepared {
+    pub account: Account,
+    pub collected_at: DateTime<Utc>,
+    pub regions: Vec<String>,
+    /// The snapshot's gaps, and one for each resource that could not be
+    /// converted for evaluation (so that its rules report `error`).
+    pub gaps: Vec<Gap>,
+    /// The kinds the snapshot covers; `None` means every kind.
+    pub collected: Option<Vec<String>>,
+    /// Resources by kind, synthetic kinds (`account`, `region`) included.
+    pub items: HashMap<&'static str, Vec<PreparedResource>>,
+}
+
+impl Prepared {
+    /// Whether the snapshot covers `kind`.
+    pub fn covers(&self, kind: &str) -> bool {
+        self.collected
+            .as_ref()
+            .is_none_or(|kinds| kinds.iter().any(|k| k == kind))
+    }
+
+    /// The resources of `kind` (empty when there are none).
+    pub fn of_kind(&self, kind: &str) -> &[PreparedResource] {
+        self.items.get(kind).map_or(&[], Vec::as_slice)
+    }
+
+    /// The number of stored (non-synthetic) resources.
+    pub fn resource_count(&self) -> usize {
+        self.items
+            .iter()
+            .filter(|(kind, _)| !SYNTHETIC_KINDS.contains(kind))
+            .map(|(_, items)| items.len())
+            .sum()
+    }
+}
+
+/// Generates, from the snapshot's list of kinds, the loop that prepares
+/// every stored kind through its [`Derive`] step.
+macro_rules! prepare_kinds {
+    ($( $(#[$doc:meta])* $kind:literal => $field:ident : $ty:ty ),* $(,)?) => {
+        fn prepare_stored(snapshot: &Snapshot, joins: &Joins, out: &mut Built) {
+            let r = &snapshot.resources;
+            $( out.add($kind, build::<$ty>(&r.$field, $kind, joins)); )*
+        }
+
+        /// The joins declared by each stored kind's [`Derive`] step.
+        fn declared_joins(kind: &str) -> &'static [Join] {
+            match kind {
+                $( $kind => <$ty as Derive>::JOINS, )*
+                _ => &[],
+            }
+        }
+
+        /// Every stored kind with the names of its derived fields (for the
+        /// test that each declared join names a real field).
+        #[cfg(test)]
+        fn derived_field_names() -> Vec<(&'static str, Vec<String>)> {
+            vec![$( ($kind, derive::field_names::<$ty>()), )*]
+        }
+    };
+}
+crate::snapshot::for_each_kind!(prepare_kinds);
+
+/// The prepared resources, and resources that could not be converted.
+#[derive(Default)]
+struct Built {
+    items: HashMap<&'static str, Vec<PreparedResource>>,
+    gaps: Vec<Gap>,
+}
+
+impl Built {
+    fn add(&mut self, kind: &'static str, (items, mut gaps): (Vec<PreparedResource>, Vec<Gap>)) {
+        self.items.insert(kind, items);
+        self.gaps.append(&mut gaps);
+    }
+}
+
+/// Prepares `snapshot`: derived fields, joins, synthetic kinds, CEL values.
+/// Expiry (attestations) is judged on the day of collection.
+pub fn prepare(snapshot: &Snapshot) -> Prepared {
+    prepare_on(snapshot, snapshot.collected_at.date_naive())
+}
+
+/// Prepares `snapshot`, judging expiry (attestations) as of `today` rather
+/// than the day of collection. Ages of credentials stay relative to the
+/// collection, which is when they were observed.
+pub fn prepare_on(snapshot: &Snapshot, today: chrono::NaiveDate) -> Prepared {
+    let joins = Joins::new(snapshot, today);
+    let mut built = Built::default();
+    prepare_stored(snapshot, &joins, &mut built);
+    built
+        .items
+        .insert("account", vec![synthetic::account(snapshot, &joins)]);
+    built.items.insert("region", synthetic::regions(snapshot));
+
+    // Evaluation emits findings in item order; sorting here once replaces a
+    // sort of all findings later.
+    built
+        .items
+        .par_iter_mut()
+        .for_each(|(_, list)| list.par_sort_by(|a, b| (a.region(), a.id()).cmp(&(b.region(), b.id()))));
+
+    let mut gaps = snapshot.gaps.clone();
+    gaps.append(&mut built.gaps);
+    Prepared {
+        account: snapshot.account.clone(),
+        collected_at: snapshot.collected_at,
+        regions: snapshot.regions.clone(),
+        gaps,
+        collected: snapshot.collected.clone(),
+        items: built.items,
+    }
+}
+
+/// Converts each resource with its derived fields, in parallel. Derived
+/// fields come first so that they replace stored fields of the same name
+/// (`ingress` is replaced by its normalised form). A resource that cannot
+/// be converted (the model never has such shapes, but a bug must not turn
+/// into a silent pass) is kept with only its identity, under a gap that
+/// names it.
+fn build<T: Derive>(list: &[T], kind: &'static str, joins: &Joins) -> (Vec<PreparedResource>, Vec<Gap>) {
+    let results: Vec<(PreparedResource, Option<Gap>)> = list
+        .par_iter()
+        .with_min_len(256)
+        .map(|resource| {
+            let converted = to_entries(&resource.derive(joins)).and_then(|mut entries| {
+                entries.extend(to_entries(resource)?);
+                Ok(entries)
+            });
+            let (value, gap) = match converted {
+                Ok(entries) => (map_of(entries), None),
+                Err(e) => (map_of(Vec::new()), Some(unconvertible(kind, resource, &e.to_string()))),
+            };
+            let item = PreparedResource::new(
+                kind,
+                resource.id(),
+                resource.arn(),
+                resource.region(),
+                resource.name(),
+                value,
+            );
+            (item, gap)
+        })
+        .collect();
+    let mut gaps = Vec::new();
+    let items = results
+        .into_iter()
+        .map(|(item, gap)| {
+            gaps.extend(gap);
+            item
+        })
+        .collect();
+    (items, gaps)
+}
+
+fn unconvertible(kind: &str, resource: &dyn Resource, message: &str) -> Gap {
+    Gap {
+        service: kind.split('.').next().unwrap_or(kind).to_string(),
+        region: resource.region().to_string(),
+        operation: "prepare".into(),
+        code: "Unconvertible".into(),
+        message: format!("the resource could not be converted for evaluation: {message}"),
+        kinds: vec![kind.to_string()],
+        resource_id: Some(resource.id().to_string()),
+    }
+}
+
+/// The partition of the account, `aws` when the snapshot names none.
+fn partition(account: &Account) -> &str {
+    if account.partition.is_empty() {
+        "aws"
+    } else {
+        &account.partition
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_declared_join_names_a_derived_field() {
+        for (kind, fields) in derived_field_names() {
+            for (field, sources) in declared_joins(kind) {
+                assert!(
+                    fields.iter().any(|f| f == field),
+                    "{kind}: the join `{field}` names no derived field (fields: {fields:?})"
+                );
+                for source in *sources {
+                    assert!(
+                        crate::snapshot::KINDS.contains(source),
+                        "{kind}.{field} reads unknown kind {source}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_stored_kind_is_prepared() {
+        let prepared = prepare(
+            &crate::snapshot::parse(
+                include_str!("../../fixtures/example-account.json"),
+                std::path::Path::new("fixtures/example-account.json"),
+            )
+            .expect("the example parses"),
+        );
+        for kind in crate::snapshot::KINDS.iter().chain(SYNTHETIC_KINDS) {
+            assert!(prepared.items.contains_key(kind), "{kind} is not prepared");
+        }
+    }
+}

@@ -1,0 +1,86 @@
+//! Derived fields of the monitoring kinds: whether a trail records
+//! management events and whether its bucket is public, the alarms that
+//! notify a topic, whether an attestation is valid.
+
+use super::derive::{Derive, stored_only};
+use super::{Join, Joins};
+use crate::semantics::s3::bucket_public;
+use crate::snapshot::monitoring::*;
+use serde::Serialize;
+
+/// A trail's bucket, when it is in the account.
+#[derive(Debug, Default, Serialize)]
+pub struct TrailBucket<'a> {
+    pub id: &'a str,
+    pub public: bool,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct TrailFields<'a> {
+    pub management_events: bool,
+    pub bucket: Option<TrailBucket<'a>>,
+}
+
+impl Derive for Trail {
+    type Fields<'a> = TrailFields<'a>;
+    const JOINS: &'static [Join] = &[("bucket", &["s3.bucket", "s3.account_public_access_block"])];
+    fn derive<'a>(&'a self, joins: &'a Joins<'a>) -> Self::Fields<'a> {
+        TrailFields {
+            management_events: records_management_events(self),
+            bucket: joins.buckets.get(self.s3_bucket.as_str()).map(|b| TrailBucket {
+                id: &b.id,
+                public: bucket_public(b, joins.account_pab),
+            }),
+        }
+    }
+}
+
+/// Whether a trail records management events (basic or advanced selectors).
+fn records_management_events(t: &Trail) -> bool {
+    if !t.advanced_event_selectors.is_empty() {
+        return t.advanced_event_selectors.iter().any(|s| {
+            s.equals
+                .get("eventCategory")
+                .is_some_and(|v| v.iter().any(|c| c == "Management"))
+        });
+    }
+    // A trail with no selectors at all records management events (the default).
+    t.event_selectors.is_empty() || t.event_selectors.iter().any(|s| s.include_management_events)
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct TopicFields<'a> {
+    /// The alarms that notify this topic.
+    pub used_by_alarms: Vec<&'a str>,
+}
+
+impl Derive for Topic {
+    type Fields<'a> = TopicFields<'a>;
+    const JOINS: &'static [Join] = &[("used_by_alarms", &["cloudwatch.alarm"])];
+    fn derive<'a>(&'a self, joins: &'a Joins<'a>) -> Self::Fields<'a> {
+        TopicFields {
+            used_by_alarms: joins
+                .alarms_by_action
+                .get(self.arn.as_str())
+                .cloned()
+                .unwrap_or_default(),
+        }
+    }
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct AttestationFields {
+    /// Attested, and not expired on the evaluation day (the expiry day counts).
+    pub valid: bool,
+}
+
+impl Derive for Attestation {
+    type Fields<'a> = AttestationFields;
+    fn derive<'a>(&'a self, joins: &'a Joins<'a>) -> Self::Fields<'a> {
+        AttestationFields {
+            valid: self.attested_at.is_some() && self.expires_at.is_some_and(|e| e.date_naive() >= joins.today),
+        }
+    }
+}
+
+stored_only!(Recorder, LogGroup, Alarm, Detector, Hub);

@@ -1,0 +1,204 @@
+//! Derived fields of the network kinds: normalised security group
+//! permissions, SSM registration, VPC subnets and flow logs, subnet
+//! publicity, attached addresses.
+
+use super::derive::{Derive, SUBNETS, stored_only};
+use super::{Join, Joins};
+use crate::semantics::network::{is_world_cidr, protocol_name};
+use crate::snapshot::network::*;
+use serde::Serialize;
+
+/// A security group permission as rules read it: the protocol named
+/// (`all` for `-1`), all ports for all protocols, and what it opens.
+#[derive(Debug, Default, Serialize)]
+pub struct PermissionView<'a> {
+    pub protocol: &'a str,
+    pub from_port: i64,
+    pub to_port: i64,
+    pub cidrs: &'a [String],
+    pub source_groups: &'a [String],
+    pub prefix_lists: &'a [String],
+    pub description: &'a str,
+    /// Some source is the whole internet.
+    pub open_to_world: bool,
+    pub world_cidrs: Vec<&'a str>,
+    /// `tcp 22-22 from 0.0.0.0/0`, for evidence.
+    pub summary: String,
+    /// The group, when the permission is read through a resource that uses it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group_id: Option<&'a str>,
+}
+
+impl<'a> PermissionView<'a> {
+    pub fn of(p: &'a Permission) -> PermissionView<'a> {
+        let protocol = protocol_name(&p.protocol);
+        let (from, to) = if protocol == "all" {
+            (0, 65535)
+        } else {
+            (p.from_port, p.to_port)
+        };
+        let sources: Vec<&str> = p
+            .cidrs
+            .iter()
+            .chain(&p.source_groups)
+            .chain(&p.prefix_lists)
+            .map(String::as_str)
+            .collect();
+        let what = if protocol == "all" {
+            "all traffic".to_string()
+        } else {
+            format!("{protocol} {from}-{to}")
+        };
+        let world_cidrs: Vec<&str> = p
+            .cidrs
+            .iter()
+            .filter(|c| is_world_cidr(c))
+            .map(String::as_str)
+            .collect();
+        PermissionView {
+            protocol,
+            from_port: from,
+            to_port: to,
+            cidrs: &p.cidrs,
+            source_groups: &p.source_groups,
+            prefix_lists: &p.prefix_lists,
+            description: &p.description,
+            open_to_world: !world_cidrs.is_empty(),
+            world_cidrs,
+            summary: format!("{what} from {}", sources.join(", ")),
+            group_id: None,
+        }
+    }
+
+    /// The inbound permissions of the security groups `ids` (in `region`),
+    /// each tagged with its group.
+    pub fn ingress_of(joins: &'a Joins<'a>, region: &str, ids: &'a [String]) -> Vec<PermissionView<'a>> {
+        let mut out = Vec::new();
+        for id in ids {
+            if let Some(sg) = joins.security_groups.get(&(region, id.as_str())) {
+                out.extend(sg.ingress.iter().map(|p| {
+                    let mut view = PermissionView::of(p);
+                    view.summary = format!("{id}: {}", view.summary);
+                    view.group_id = Some(id);
+                    view
+                }));
+            }
+        }
+        out
+    }
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct SecurityGroupFields<'a> {
+    pub is_default: bool,
+    pub ingress: Vec<PermissionView<'a>>,
+    pub egress: Vec<PermissionView<'a>>,
+}
+
+impl Derive for SecurityGroup {
+    type Fields<'a> = SecurityGroupFields<'a>;
+    fn derive<'a>(&'a self, _: &'a Joins<'a>) -> Self::Fields<'a> {
+        SecurityGroupFields {
+            is_default: self.name == "default",
+            ingress: self.ingress.iter().map(PermissionView::of).collect(),
+            egress: self.egress.iter().map(PermissionView::of).collect(),
+        }
+    }
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct InstanceFields<'a> {
+    pub ssm_managed: bool,
+    pub ssm_ping_status: Option<&'a str>,
+}
+
+impl Derive for Instance {
+    type Fields<'a> = InstanceFields<'a>;
+    const JOINS: &'static [Join] = &[
+        ("ssm_managed", &["ssm.managed_instance"]),
+        ("ssm_ping_status", &["ssm.managed_instance"]),
+    ];
+    fn derive<'a>(&'a self, joins: &'a Joins<'a>) -> Self::Fields<'a> {
+        let m = joins.ssm.get(&(self.region.as_str(), self.id.as_str()));
+        InstanceFields {
+            ssm_managed: m.is_some(),
+            ssm_ping_status: m.map(|m| m.ping_status.as_str()),
+        }
+    }
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct VpcFields<'a> {
+    pub flow_logs: Vec<&'a FlowLog>,
+    pub subnet_ids: Vec<&'a str>,
+    pub public_subnet_ids: Vec<&'a str>,
+    pub private_subnet_ids: Vec<&'a str>,
+}
+
+impl Derive for Vpc {
+    type Fields<'a> = VpcFields<'a>;
+    const JOINS: &'static [Join] = &[
+        ("flow_logs", &["ec2.flow_log"]),
+        ("subnet_ids", SUBNETS),
+        ("public_subnet_ids", SUBNETS),
+        ("private_subnet_ids", SUBNETS),
+    ];
+    fn derive<'a>(&'a self, joins: &'a Joins<'a>) -> Self::Fields<'a> {
+        let key = (self.region.as_str(), self.id.as_str());
+        let subnets = joins.subnets_by_vpc.get(&key).map_or(&[][..], Vec::as_slice);
+        let (mut public, mut private) = (Vec::new(), Vec::new());
+        for s in subnets {
+            if joins.is_public_subnet(&s.region, &s.id) {
+                public.push(s.id.as_str());
+            } else {
+                private.push(s.id.as_str());
+            }
+        }
+        VpcFields {
+            flow_logs: joins.flow_logs_by_resource.get(&key).cloned().unwrap_or_default(),
+            subnet_ids: subnets.iter().map(|s| s.id.as_str()).collect(),
+            public_subnet_ids: public,
+            private_subnet_ids: private,
+        }
+    }
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct SubnetFields<'a> {
+    pub public: bool,
+    pub route_table_id: &'a str,
+}
+
+impl Derive for Subnet {
+    type Fields<'a> = SubnetFields<'a>;
+    const JOINS: &'static [Join] = &[
+        ("public", &["ec2.route_table"]),
+        ("route_table_id", &["ec2.route_table"]),
+    ];
+    fn derive<'a>(&'a self, joins: &'a Joins<'a>) -> Self::Fields<'a> {
+        let (public, route_table_id) = joins
+            .subnet_public
+            .get(&(self.region.as_str(), self.id.as_str()))
+            .copied()
+            .unwrap_or((false, ""));
+        SubnetFields { public, route_table_id }
+    }
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct AddressFields {
+    pub attached: bool,
+}
+
+impl Derive for Address {
+    type Fields<'a> = AddressFields;
+    fn derive<'a>(&'a self, _: &'a Joins<'a>) -> Self::Fields<'a> {
+        AddressFields {
+            attached: self.association_id.is_some()
+                || self.instance_id.is_some()
+                || self.network_interface_id.is_some(),
+        }
+    }
+}
+
+stored_only!(LaunchTemplate, RouteTable, FlowLog, EbsEncryption, ManagedInstance);

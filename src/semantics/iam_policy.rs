@@ -1,0 +1,191 @@
+//! IAM policy documents (identity and resource policies) in one normalised
+//! shape, and the statement matching that rules and joins share.
+//!
+//! A document's statements become a list of [`Statement`] with every
+//! string-or-list field turned into a list, principals flattened to
+//! `TYPE:value` strings (`*` stays `*`, `{"AWS": "*"}` is `AWS:*`), and
+//! conditions flattened to `{operator, key, values}` with the key in lower
+//! case (IAM condition keys are case-insensitive) and every value a string.
+
+use crate::glob::wildcard_match;
+use schemars::JsonSchema;
+use serde::Serialize;
+use serde_json::Value;
+
+/// One normalised policy statement.
+#[derive(Debug, Clone, Default, Serialize, JsonSchema, PartialEq)]
+pub struct Statement {
+    pub sid: String,
+    /// `Allow` or `Deny`.
+    pub effect: String,
+    pub actions: Vec<String>,
+    pub not_actions: Vec<String>,
+    pub resources: Vec<String>,
+    pub not_resources: Vec<String>,
+    /// `*`, `AWS:arn:...`, `Service:cloudfront.amazonaws.com`, `Federated:...`.
+    pub principals: Vec<String>,
+    pub conditions: Vec<Condition>,
+}
+
+/// One condition test.
+#[derive(Debug, Clone, Default, Serialize, JsonSchema, PartialEq)]
+pub struct Condition {
+    /// e.g. `StringEquals`, `Bool`, `ArnLike`.
+    pub operator: String,
+    /// The condition key in lower case, e.g. `aws:securetransport`.
+    pub key: String,
+    pub values: Vec<String>,
+}
+
+/// Normalises a policy document; a document given as a JSON string is parsed
+/// first. Anything unreadable yields no statements.
+pub fn normalise(document: &Value) -> Vec<Statement> {
+    let parsed;
+    let document = match document {
+        Value::String(text) => {
+            parsed = serde_json::from_str::<Value>(text).unwrap_or(Value::Null);
+            &parsed
+        }
+        other => other,
+    };
+    let statements = match document.get("Statement") {
+        Some(Value::Array(list)) => list.iter().collect(),
+        Some(single @ Value::Object(_)) => vec![single],
+        _ => Vec::new(),
+    };
+    statements.into_iter().map(statement).collect()
+}
+
+fn statement(s: &Value) -> Statement {
+    Statement {
+        sid: s.get("Sid").and_then(Value::as_str).unwrap_or_default().to_string(),
+        effect: s.get("Effect").and_then(Value::as_str).unwrap_or_default().to_string(),
+        actions: strings(s.get("Action")),
+        not_actions: strings(s.get("NotAction")),
+        resources: strings(s.get("Resource")),
+        not_resources: strings(s.get("NotResource")),
+        principals: principals(s.get("Principal")),
+        conditions: conditions(s.get("Condition")),
+    }
+}
+
+fn scalar(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn strings(v: Option<&Value>) -> Vec<String> {
+    match v {
+        Some(Value::Array(list)) => list.iter().filter_map(scalar).collect(),
+        Some(other) => scalar(other).into_iter().collect(),
+        None => Vec::new(),
+    }
+}
+
+fn principals(v: Option<&Value>) -> Vec<String> {
+    match v {
+        Some(Value::String(s)) => vec![s.clone()],
+        Some(Value::Object(map)) => map
+            .iter()
+            .flat_map(|(kind, values)| strings(Some(values)).into_iter().map(move |p| format!("{kind}:{p}")))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn conditions(v: Option<&Value>) -> Vec<Condition> {
+    let Some(Value::Object(operators)) = v else {
+        return Vec::new();
+    };
+    operators
+        .iter()
+        .flat_map(|(operator, keys)| {
+            let keys = keys.as_object().cloned().unwrap_or_default();
+            keys.into_iter().map(move |(key, values)| Condition {
+                operator: operator.clone(),
+                key: key.to_ascii_lowercase(),
+                values: strings(Some(&values)),
+            })
+        })
+        .collect()
+}
+
+/// Whether an IAM action pattern (with `*` and `?` wildcards, case-insensitive)
+/// matches `action`, e.g. `secretsmanager:Get*` matches `secretsmanager:GetSecretValue`.
+pub fn action_matches(pattern: &str, action: &str) -> bool {
+    wildcard_match(
+        pattern.to_ascii_lowercase().as_bytes(),
+        action.to_ascii_lowercase().as_bytes(),
+    )
+}
+
+/// Whether a principal list grants to everyone.
+pub fn is_everyone(principals: &[String]) -> bool {
+    principals.iter().any(|p| p == "*" || p == "AWS:*")
+}
+
+/// Whether a resource policy allows anyone at all, unconditionally.
+pub fn allows_public(statements: &[Statement]) -> bool {
+    statements
+        .iter()
+        .any(|s| s.effect == "Allow" && is_everyone(&s.principals) && s.conditions.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn normalises_string_or_list_fields_principals_and_conditions() {
+        let doc = json!({"Statement": {"Effect": "Deny", "Principal": {"AWS": ["arn:aws:iam::1:root"], "Service": "cloudfront.amazonaws.com"},
+            "Action": "s3:*", "Resource": ["arn:aws:s3:::b/*"], "Condition": {"Bool": {"aws:SecureTransport": false}}}});
+        let s = &normalise(&doc)[0];
+        assert_eq!(s.actions, ["s3:*"]);
+        assert_eq!(
+            s.principals,
+            ["AWS:arn:aws:iam::1:root", "Service:cloudfront.amazonaws.com"]
+        );
+        assert_eq!(
+            s.conditions,
+            [Condition {
+                operator: "Bool".into(),
+                key: "aws:securetransport".into(),
+                values: vec!["false".into()]
+            }]
+        );
+    }
+
+    #[test]
+    fn a_policy_given_as_text_is_parsed() {
+        let doc = json!("{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\"}]}");
+        assert!(allows_public(&normalise(&doc)));
+    }
+
+    #[test]
+    fn a_condition_makes_a_wildcard_principal_not_public() {
+        let doc = json!({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+            "Condition": {"StringEquals": {"aws:SourceVpce": "vpce-1"}}}]});
+        assert!(!allows_public(&normalise(&doc)));
+    }
+
+    #[test]
+    fn wildcards_match_actions_case_insensitively() {
+        assert!(action_matches("secretsmanager:Get*", "secretsmanager:GetSecretValue"));
+        assert!(action_matches("*", "secretsmanager:GetSecretValue"));
+        assert!(action_matches(
+            "SecretsManager:getsecretvalue",
+            "secretsmanager:GetSecretValue"
+        ));
+        assert!(action_matches(
+            "secretsmanager:Get?ecretValue",
+            "secretsmanager:GetSecretValue"
+        ));
+        assert!(!action_matches("secretsmanager:List*", "secretsmanager:GetSecretValue"));
+        assert!(!action_matches("s3:*", "secretsmanager:GetSecretValue"));
+    }
+}

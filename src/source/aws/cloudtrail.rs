@@ -1,0 +1,94 @@
+//! CloudTrail in one region: the trails whose home is this region (each
+//! trail is read once, where it lives), with status and event selectors.
+
+use super::{Part, present};
+use crate::snapshot::monitoring::{AdvancedEventSelector, EventSelector, Trail};
+use aws_sdk_cloudtrail::Client;
+
+/// The kinds this collector writes.
+pub const KINDS: &[&str] = &["cloudtrail.trail"];
+
+pub async fn collect(config: &aws_config::SdkConfig, region: &str) -> Part {
+    let client = Client::new(config);
+    let mut part = Part::default();
+    let kinds = &["cloudtrail.trail"];
+    let Some(out) = call!(
+        part,
+        "cloudtrail",
+        region,
+        "DescribeTrails",
+        kinds,
+        client.describe_trails().include_shadow_trails(false)
+    ) else {
+        return part;
+    };
+    for t in out.trail_list() {
+        let (Some(name), Some(arn)) = (t.name(), t.trail_arn()) else {
+            continue;
+        };
+        if t.home_region().is_some_and(|home| home != region) {
+            continue;
+        }
+        let mut trail = Trail {
+            id: name.into(),
+            arn: arn.into(),
+            region: region.into(),
+            is_multi_region: t.is_multi_region_trail().unwrap_or(false),
+            is_organization_trail: t.is_organization_trail().unwrap_or(false),
+            is_logging: false,
+            log_file_validation: t.log_file_validation_enabled().unwrap_or(false),
+            kms_key_id: present(t.kms_key_id()),
+            s3_bucket: t.s3_bucket_name().unwrap_or_default().into(),
+            include_global_service_events: t.include_global_service_events().unwrap_or(false),
+            event_selectors: Vec::new(),
+            advanced_event_selectors: Vec::new(),
+        };
+        // A trail whose status or selectors failed is kept with its gap, so
+        // it reports `error` rather than "not logging".
+        if let Some(status) = call!(
+            part,
+            "cloudtrail",
+            region,
+            "GetTrailStatus",
+            kinds,
+            resource = name,
+            client.get_trail_status().name(arn)
+        ) {
+            trail.is_logging = status.is_logging().unwrap_or(false);
+        }
+        let Some(selectors) = call!(
+            part,
+            "cloudtrail",
+            region,
+            "GetEventSelectors",
+            kinds,
+            resource = name,
+            client.get_event_selectors().trail_name(arn)
+        ) else {
+            part.resources.cloudtrail_trail.push(trail);
+            continue;
+        };
+        trail.event_selectors = selectors
+            .event_selectors()
+            .iter()
+            .map(|s| EventSelector {
+                read_write_type: s.read_write_type().map_or("All", |r| r.as_str()).into(),
+                include_management_events: s.include_management_events().unwrap_or(true),
+            })
+            .collect();
+        trail.advanced_event_selectors = selectors
+            .advanced_event_selectors()
+            .iter()
+            .map(|s| AdvancedEventSelector {
+                name: s.name().unwrap_or_default().into(),
+                equals: s
+                    .field_selectors()
+                    .iter()
+                    .map(|f| (f.field().to_string(), f.equals().to_vec()))
+                    .collect(),
+            })
+            .collect();
+        part.resources.cloudtrail_trail.push(trail);
+    }
+    part
+}

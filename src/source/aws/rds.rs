@@ -1,0 +1,128 @@
+//! RDS in one region: DB instances, and the parameter groups they use with
+//! the parameters the rules read (only those: a group has hundreds).
+
+use super::Part;
+use crate::snapshot::data::{DbInstance, ParameterGroup};
+use aws_sdk_rds::Client;
+use std::collections::BTreeSet;
+
+/// The kinds this collector writes.
+pub const KINDS: &[&str] = &["rds.db_instance", "rds.parameter_group"];
+
+/// The parameters kept from each group: the TLS-enforcement settings.
+const PARAMETERS: &[&str] = &["rds.force_ssl", "require_secure_transport"];
+
+pub async fn collect(config: &aws_config::SdkConfig, region: &str) -> Part {
+    let client = Client::new(config);
+    let mut part = Part::default();
+    let instances = each_item!(
+        part,
+        "rds",
+        region,
+        "DescribeDBInstances",
+        &["rds.db_instance"],
+        client.describe_db_instances(),
+        |d| {
+            let subnet_group = d.db_subnet_group();
+            DbInstance {
+                id: d.db_instance_identifier().unwrap_or_default().into(),
+                arn: d.db_instance_arn().unwrap_or_default().into(),
+                region: region.into(),
+                engine: d.engine().unwrap_or_default().into(),
+                engine_version: d.engine_version().unwrap_or_default().into(),
+                instance_class: d.db_instance_class().unwrap_or_default().into(),
+                port: d
+                    .endpoint()
+                    .and_then(|e| e.port())
+                    .or(d.db_instance_port())
+                    .map_or(0, i64::from),
+                publicly_accessible: d.publicly_accessible().unwrap_or(false),
+                storage_encrypted: d.storage_encrypted().unwrap_or(false),
+                kms_key_id: super::present(d.kms_key_id()),
+                backup_retention_days: d.backup_retention_period().map_or(0, i64::from),
+                multi_az: d.multi_az().unwrap_or(false),
+                deletion_protection: d.deletion_protection().unwrap_or(false),
+                auto_minor_version_upgrade: d.auto_minor_version_upgrade().unwrap_or(false),
+                monitoring_interval: d.monitoring_interval().map_or(0, i64::from),
+                cloudwatch_logs_exports: d.enabled_cloudwatch_logs_exports().to_vec(),
+                vpc_id: subnet_group.and_then(|g| g.vpc_id()).unwrap_or_default().into(),
+                subnet_group: subnet_group
+                    .and_then(|g| g.db_subnet_group_name())
+                    .unwrap_or_default()
+                    .into(),
+                subnet_ids: subnet_group
+                    .map(|g| {
+                        g.subnets()
+                            .iter()
+                            .filter_map(|s| s.subnet_identifier().map(String::from))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                security_groups: d
+                    .vpc_security_groups()
+                    .iter()
+                    .filter_map(|g| g.vpc_security_group_id().map(String::from))
+                    .collect(),
+                parameter_groups: d
+                    .db_parameter_groups()
+                    .iter()
+                    .filter_map(|g| g.db_parameter_group_name().map(String::from))
+                    .collect(),
+            }
+        }
+    );
+    let used: BTreeSet<String> = instances
+        .iter()
+        .flat_map(|d| d.parameter_groups.iter().cloned())
+        .collect();
+    part.resources.rds_db_instance = instances;
+    for name in used {
+        let kinds = &["rds.parameter_group"];
+        let Some(group) = call!(
+            part,
+            "rds",
+            region,
+            "DescribeDBParameterGroups",
+            kinds,
+            client.describe_db_parameter_groups().db_parameter_group_name(&name)
+        ) else {
+            continue;
+        };
+        let Some(group) = group.db_parameter_groups().first().cloned() else {
+            // Asked by name and not returned: the rules that read its
+            // parameters must not take "not set" for an answer.
+            part.gaps.push(super::call::note(
+                "rds",
+                region,
+                "DescribeDBParameterGroups",
+                "IncompleteAnswer",
+                format!("the parameter group `{name}` was not returned"),
+                kinds,
+            ));
+            continue;
+        };
+        let pages = each_page!(
+            part,
+            "rds",
+            region,
+            "DescribeDBParameters",
+            kinds,
+            client.describe_db_parameters().db_parameter_group_name(&name)
+        );
+        let parameters = pages
+            .iter()
+            .flat_map(|p| p.parameters())
+            .filter_map(|p| Some((p.parameter_name()?, p.parameter_value()?)))
+            .filter(|(n, _)| PARAMETERS.contains(n))
+            .map(|(n, v)| (n.to_string(), v.to_string()))
+            .collect();
+        part.resources.rds_parameter_group.push(ParameterGroup {
+            id: name.clone(),
+            arn: group.db_parameter_group_arn().unwrap_or_default().into(),
+            region: region.into(),
+            family: group.db_parameter_group_family().unwrap_or_default().into(),
+            parameters,
+        });
+    }
+    part
+}

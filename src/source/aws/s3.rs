@@ -1,0 +1,191 @@
+//! S3 buckets (global listing, per-bucket settings read in the bucket's own
+//! region). An absent configuration (no policy, no Block Public Access, no
+//! default encryption, no website) is data, not a gap; any other failure is a gap for
+//! that one bucket.
+
+use super::{Part, gap};
+use crate::snapshot::data::{Bucket, BucketEncryption, PublicAccessBlock};
+use aws_sdk_s3::Client;
+use std::collections::HashMap;
+
+/// The kinds this collector writes.
+pub const KINDS: &[&str] = &["s3.bucket"];
+
+/// An S3 client configuration; path-style addressing when an endpoint is
+/// set (emulators and VPC endpoints do not resolve bucket subdomains).
+pub fn client_config(base: &aws_config::SdkConfig) -> aws_sdk_s3::Config {
+    aws_sdk_s3::config::Builder::from(base)
+        .force_path_style(base.endpoint_url().is_some())
+        .build()
+}
+
+const PUBLIC_GROUPS: &[&str] = &[
+    "http://acs.amazonaws.com/groups/global/AllUsers",
+    "http://acs.amazonaws.com/groups/global/AuthenticatedUsers",
+];
+
+/// Run once per account.
+pub async fn collect_global(global: super::Global) -> Part {
+    collect(client_config(&global.base), &global.partition).await
+}
+
+pub async fn collect(config: aws_sdk_s3::Config, partition: &str) -> Part {
+    let mut part = Part::default();
+    let client = Client::from_conf(config.clone());
+    part.calls += 1;
+    let buckets = match client.list_buckets().send().await {
+        Ok(out) => out
+            .buckets()
+            .iter()
+            .filter_map(|b| b.name().map(String::from))
+            .collect::<Vec<_>>(),
+        Err(e) => {
+            part.gaps.push(gap("s3", "global", "ListBuckets", KINDS, &e));
+            return part;
+        }
+    };
+    let mut regional: HashMap<String, Client> = HashMap::new();
+    for name in buckets {
+        part.calls += 1;
+        let region = match client.get_bucket_location().bucket(&name).send().await {
+            Ok(out) => match out.location_constraint().map(|c| c.as_str().to_string()) {
+                None => "us-east-1".to_string(),
+                Some(c) if c.is_empty() => "us-east-1".to_string(),
+                Some(c) if c == "EU" => "eu-west-1".to_string(),
+                Some(c) => c,
+            },
+            Err(e) => {
+                let gap = super::resource_gap("s3", "global", "GetBucketLocation", KINDS, &name, &e);
+                part.gaps.push(gap);
+                continue;
+            }
+        };
+        let c = regional
+            .entry(region.clone())
+            .or_insert_with(|| {
+                Client::from_conf(
+                    config
+                        .to_builder()
+                        .region(aws_sdk_s3::config::Region::new(region.clone()))
+                        .build(),
+                )
+            })
+            .clone();
+        let mut bucket = Bucket {
+            id: name.clone(),
+            arn: format!("arn:{partition}:s3:::{name}"),
+            region: region.clone(),
+            ..Bucket::default()
+        };
+        let r = region.as_str();
+        if let Some(out) = call!(
+            part,
+            "s3",
+            r,
+            "GetPublicAccessBlock",
+            KINDS,
+            resource = &name,
+            absent = "NoSuchPublicAccessBlockConfiguration",
+            c.get_public_access_block().bucket(&name)
+        ) {
+            bucket.public_access_block = out.public_access_block_configuration().map(|p| PublicAccessBlock {
+                block_public_acls: p.block_public_acls().unwrap_or(false),
+                ignore_public_acls: p.ignore_public_acls().unwrap_or(false),
+                block_public_policy: p.block_public_policy().unwrap_or(false),
+                restrict_public_buckets: p.restrict_public_buckets().unwrap_or(false),
+            });
+        }
+        if let Some(out) = call!(
+            part,
+            "s3",
+            r,
+            "GetBucketPolicy",
+            KINDS,
+            resource = &name,
+            absent = "NoSuchBucketPolicy",
+            c.get_bucket_policy().bucket(&name)
+        ) && let Some(text) = out.policy()
+        {
+            bucket.policy = Some(match serde_json::from_str(text) {
+                Ok(document) => document,
+                // Kept as text, with a gap naming the bucket: "no policy"
+                // would read as "not public" and "not TLS-only".
+                Err(e) => {
+                    part.gaps.push(unreadable_policy(r, &name, &e));
+                    serde_json::Value::String(text.to_string())
+                }
+            });
+        }
+        if let Some(out) = call!(
+            part,
+            "s3",
+            r,
+            "GetBucketEncryption",
+            KINDS,
+            resource = &name,
+            absent = "ServerSideEncryptionConfigurationNotFoundError",
+            c.get_bucket_encryption().bucket(&name)
+        ) {
+            bucket.encryption = out
+                .server_side_encryption_configuration()
+                .and_then(|conf| conf.rules().first())
+                .map(|rule| BucketEncryption {
+                    algorithm: rule
+                        .apply_server_side_encryption_by_default()
+                        .map(|d| d.sse_algorithm().as_str().to_string())
+                        .unwrap_or_default(),
+                    kms_key_id: rule
+                        .apply_server_side_encryption_by_default()
+                        .and_then(|d| d.kms_master_key_id())
+                        .map(String::from),
+                    bucket_key_enabled: rule.bucket_key_enabled().unwrap_or(false),
+                });
+        }
+        if let Some(out) = call!(
+            part,
+            "s3",
+            r,
+            "GetBucketAcl",
+            KINDS,
+            resource = &name,
+            c.get_bucket_acl().bucket(&name)
+        ) {
+            bucket.acl_public = out.grants().iter().any(|g| {
+                g.grantee()
+                    .and_then(|g| g.uri())
+                    .is_some_and(|uri| PUBLIC_GROUPS.contains(&uri))
+            });
+        }
+        if call!(
+            part,
+            "s3",
+            r,
+            "GetBucketWebsite",
+            KINDS,
+            resource = &name,
+            absent = "NoSuchWebsiteConfiguration",
+            c.get_bucket_website().bucket(&name)
+        )
+        .is_some()
+        {
+            bucket.website_enabled = true;
+        }
+        part.resources.s3_bucket.push(bucket);
+    }
+    part
+}
+
+/// The gap for a bucket policy that is not JSON.
+fn unreadable_policy(region: &str, bucket: &str, error: &serde_json::Error) -> crate::snapshot::Gap {
+    crate::snapshot::Gap {
+        resource_id: Some(bucket.to_string()),
+        ..super::call::note(
+            "s3",
+            region,
+            "GetBucketPolicy",
+            "UnreadablePolicy",
+            format!("the bucket policy is not valid JSON: {error}"),
+            KINDS,
+        )
+    }
+}
