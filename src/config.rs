@@ -221,88 +221,124 @@ pub fn load(explicit: Option<&Path>) -> Result<Config, ConfigErrors> {
     parse(&text, &path)
 }
 
+/// Where problems are collected, with the text they point into.
+struct Problems<'a> {
+    path: &'a Path,
+    text: &'a str,
+    list: Vec<Problem>,
+}
+
+impl Problems<'_> {
+    fn at(&mut self, offset: usize, message: String) {
+        let (line, column) = line_column(self.text, offset);
+        self.list.push(Problem::new(self.path, line, column, message));
+    }
+}
+
 /// Parses and validates configuration text; `path` names it in errors and
 /// anchors relative paths.
 pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigErrors> {
-    let at = |offset: usize, message: String| {
-        let (line, column) = line_column(text, offset);
-        Problem {
-            path: path.to_owned(),
-            line,
-            column,
-            message,
+    let mut problems = Problems {
+        path,
+        text,
+        list: Vec::new(),
+    };
+    let raw: RawConfig = match toml::from_str(text) {
+        Ok(raw) => raw,
+        Err(e) => {
+            problems.at(e.span().map_or(0, |s| s.start), e.message().trim().to_string());
+            return Err(ConfigErrors(problems.list));
         }
     };
-    let raw: RawConfig = toml::from_str(text).map_err(|e| {
-        ConfigErrors(vec![at(
-            e.span().map_or(0, |s| s.start),
-            e.message().trim().to_string(),
-        )])
-    })?;
-    let mut problems = Vec::new();
     let mut config = Config {
         path: Some(path.to_owned()),
         text: text.to_string(),
         ..Config::default()
     };
-    for (rule, table) in raw.params {
+    params(raw.params, &mut config, &mut problems);
+    config.defaults = defaults(&raw.defaults, &mut problems);
+    config.rules = raw.rules;
+    attestations(raw.attestations, &mut config, &mut problems);
+    waivers(raw.waivers, &mut config, &mut problems);
+    if let Some(probe) = raw.probe {
+        config.probe = probe_table(&probe, &mut problems);
+    }
+    if problems.list.is_empty() {
+        Ok(config)
+    } else {
+        Err(ConfigErrors(problems.list))
+    }
+}
+
+/// `[params.RULE]` tables, as JSON for the rules.
+fn params(raw: BTreeMap<String, toml::Table>, config: &mut Config, problems: &mut Problems) {
+    for (rule, table) in raw {
         match serde_json::to_value(&table) {
             Ok(serde_json::Value::Object(map)) => {
                 config.params.insert(rule, map);
             }
-            _ => problems.push(at(
-                locate(text, &format!("params.{rule}")),
+            _ => problems.at(
+                locate(problems.text, &format!("params.{rule}")),
                 format!("[params.{rule}] is not a table of values"),
-            )),
+            ),
         }
     }
-    if let Some(fail_on) = &raw.defaults.fail_on {
+}
+
+/// `[defaults]`: each value checked as its flag would check it.
+fn defaults(raw: &RawDefaults, problems: &mut Problems) -> Defaults {
+    let mut defaults = Defaults::default();
+    if let Some(fail_on) = &raw.fail_on {
         match fail_on.get_ref().parse::<FailOn>() {
-            Ok(value) => config.defaults.fail_on = Some(value),
-            Err(_) => problems.push(at(
+            Ok(value) => defaults.fail_on = Some(value),
+            Err(_) => problems.at(
                 fail_on.span().start,
                 format!(
                     "defaults.fail_on is `{}`; use critical, high, medium, low or none",
                     fail_on.get_ref()
                 ),
-            )),
+            ),
         }
     }
-    if let Some(format) = &raw.defaults.format {
+    if let Some(format) = &raw.format {
         match <Format as clap::ValueEnum>::from_str(format.get_ref(), false) {
-            Ok(value) => config.defaults.format = Some(value),
-            Err(_) => problems.push(at(
+            Ok(value) => defaults.format = Some(value),
+            Err(_) => problems.at(
                 format.span().start,
                 format!(
                     "defaults.format is `{}`; use {}",
                     format.get_ref(),
                     one_of(&Format::names())
                 ),
-            )),
+            ),
         }
     }
-    config.rules = raw.rules;
-    for spanned in raw.attestations {
+    defaults
+}
+
+/// `[[attestation]]`: manual checklist items done, as snapshot resources.
+fn attestations(raw: Vec<Spanned<RawAttestation>>, config: &mut Config, problems: &mut Problems) {
+    for spanned in raw {
         let start = spanned.span().start;
         let a = spanned.into_inner();
         let Some(date) = toml_date(a.date.get_ref()) else {
-            problems.push(at(
+            problems.at(
                 a.date.span().start,
                 "an attestation's `date` must be a date, like 2026-10-01".into(),
-            ));
+            );
             continue;
         };
         let days = *a.valid_days.get_ref();
         if !(1..=3650).contains(&days) {
-            problems.push(at(
+            problems.at(
                 a.valid_days.span().start,
                 format!("valid_days is {days}; use 1 to 3650"),
-            ));
+            );
             continue;
         }
         for (field, value) in [("id", &a.id), ("by", &a.by), ("evidence", &a.evidence)] {
             if value.trim().is_empty() {
-                problems.push(at(start, format!("an attestation needs a non-empty `{field}`")));
+                problems.at(start, format!("an attestation needs a non-empty `{field}`"));
             }
         }
         let midnight = |d: chrono::NaiveDate| d.and_hms_opt(0, 0, 0).map(|t| t.and_utc());
@@ -316,20 +352,24 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigErrors> {
             evidence: a.evidence,
         });
     }
-    for spanned in raw.waivers {
+}
+
+/// `[[waiver]]`: accepted, dated exceptions.
+fn waivers(raw: Vec<Spanned<RawWaiver>>, config: &mut Config, problems: &mut Problems) {
+    for spanned in raw {
         let start = spanned.span().start;
         let w = spanned.into_inner();
-        let (line, _) = line_column(text, start);
+        let (line, _) = line_column(problems.text, start);
         let Some(expires) = toml_date(w.expires.get_ref()) else {
-            problems.push(at(
+            problems.at(
                 w.expires.span().start,
                 "a waiver's `expires` must be a date, like 2026-12-31".into(),
-            ));
+            );
             continue;
         };
         for (field, value) in [("reason", &w.reason), ("owner", &w.owner), ("resource", &w.resource)] {
             if value.trim().is_empty() {
-                problems.push(at(start, format!("a waiver needs a non-empty `{field}`")));
+                problems.at(start, format!("a waiver needs a non-empty `{field}`"));
             }
         }
         config.waiver_rules.push(w.rule.clone());
@@ -341,42 +381,41 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigErrors> {
             reason: w.reason,
             owner: w.owner,
             expires,
-            origin: format!("{}:{line}", path.display()),
+            origin: format!("{}:{line}", problems.path.display()),
         });
     }
-    if let Some(probe) = raw.probe {
-        for spec in &probe.endpoints {
-            match crate::source::probe::parse_target(spec.get_ref(), "config") {
-                Ok(target) => config.probe.endpoints.push(target),
-                Err(e) => problems.push(at(spec.span().start, e.to_string())),
-            }
-        }
-        let folder = path.parent().unwrap_or(Path::new(""));
-        for ca in &probe.ca_certs {
-            let resolved = folder.join(ca.get_ref());
-            if resolved.is_file() {
-                config.probe.ca_certs.push(resolved);
-            } else {
-                problems.push(at(ca.span().start, format!("no CA bundle at {}", resolved.display())));
-            }
-        }
-        if let Some(timeout) = &probe.timeout_seconds {
-            let seconds = *timeout.get_ref();
-            if seconds > 0.0 && seconds <= 300.0 {
-                config.probe.timeout_seconds = Some(seconds);
-            } else {
-                problems.push(at(
-                    timeout.span().start,
-                    format!("timeout_seconds is {seconds}; use a number of seconds between 0 and 300"),
-                ));
-            }
+}
+
+/// `[probe]`: endpoints, CA bundles (relative to the file), timeout.
+fn probe_table(probe: &RawProbe, problems: &mut Problems) -> ProbeConfig {
+    let mut config = ProbeConfig::default();
+    for spec in &probe.endpoints {
+        match crate::source::probe::parse_target(spec.get_ref(), "config") {
+            Ok(target) => config.endpoints.push(target),
+            Err(e) => problems.at(spec.span().start, e.to_string()),
         }
     }
-    if problems.is_empty() {
-        Ok(config)
-    } else {
-        Err(ConfigErrors(problems))
+    let folder = problems.path.parent().unwrap_or(Path::new(""));
+    for ca in &probe.ca_certs {
+        let resolved = folder.join(ca.get_ref());
+        if resolved.is_file() {
+            config.ca_certs.push(resolved);
+        } else {
+            problems.at(ca.span().start, format!("no CA bundle at {}", resolved.display()));
+        }
     }
+    if let Some(timeout) = &probe.timeout_seconds {
+        let seconds = *timeout.get_ref();
+        if seconds > 0.0 && seconds <= 300.0 {
+            config.timeout_seconds = Some(seconds);
+        } else {
+            problems.at(
+                timeout.span().start,
+                format!("timeout_seconds is {seconds}; use a number of seconds between 0 and 300"),
+            );
+        }
+    }
+    config
 }
 
 /// `a, b or c`.

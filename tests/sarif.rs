@@ -1,8 +1,9 @@
 //! SARIF output: valid against the official OASIS SARIF 2.1.0 schema, and
 //! shaped the way GitHub code scanning needs it.
 
-use posture_audit::engine::{self, Options};
+use posture_audit::engine::{self, Options, Status};
 use posture_audit::report::sarif;
+use posture_audit::rules::Severity;
 use posture_audit::{prepare, rules, snapshot};
 use std::path::Path;
 
@@ -222,4 +223,32 @@ fn results_beyond_githubs_limits_keep_the_most_severe_and_warn() {
     let (smaller, warnings) = sarif::build_with(&report, &limits);
     assert!(sarif::gzipped_size(&smaller) < size);
     assert_eq!(warnings.len(), 1, "{warnings:?}");
+}
+
+#[test]
+fn kept_results_stay_in_report_order() {
+    // Limits keep the most severe results, and those come back in the
+    // report's order (rule, region, resource), not by severity.
+    let report = example_report("fixtures/example-account.json");
+    // Every critical and high failure, and two medium ones.
+    let severe = report
+        .findings
+        .iter()
+        .filter(|f| f.status == Status::Fail && f.severity <= Severity::High)
+        .count();
+    let limits = sarif::Limits {
+        max_results: severe + 2,
+        ..sarif::Limits::default()
+    };
+    let log = serde_json::to_value(sarif::build_with(&report, &limits).0).expect("serialises");
+    let results = log["runs"][0]["results"].as_array().expect("results");
+    let rule_ids: Vec<&str> = results.iter().filter_map(|r| r["ruleId"].as_str()).collect();
+    let mut sorted = rule_ids.clone();
+    sorted.sort();
+    assert_eq!(rule_ids, sorted, "rule order, as in the report");
+    let severities: Vec<&str> = results.iter().filter_map(|r| r["level"].as_str()).collect();
+    assert!(
+        severities.contains(&"error") && severities.contains(&"warning"),
+        "the kept results mix levels, so a sort by severity would have reordered them: {severities:?}"
+    );
 }

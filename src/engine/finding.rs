@@ -112,6 +112,27 @@ pub struct Summary {
     pub resources: usize,
 }
 
+impl Summary {
+    /// The counts by status of `findings` (the rest left at zero).
+    pub fn of(findings: &[Finding]) -> Summary {
+        let mut summary = Summary::default();
+        for f in findings {
+            match f.status {
+                Status::Pass => summary.passed += 1,
+                Status::Fail => {
+                    summary.failed += 1;
+                    *summary.failed_by_severity.entry(f.severity).or_default() += 1;
+                }
+                Status::Error => summary.errors += 1,
+                Status::Skip => summary.skipped += 1,
+                Status::Waived => summary.waived += 1,
+                Status::Manual => summary.manual += 1,
+            }
+        }
+        summary
+    }
+}
+
 /// A rule as described in reports.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct RuleInfo {

@@ -281,46 +281,7 @@ pub fn evaluate(rules: &RuleSet, prepared: &Prepared, options: &Options) -> Repo
         .collect();
     let account = account_value(&prepared.account, &prepared.regions);
 
-    // Item by item, every rule of the item's kind while its value is in cache
-    // (rule by rule was slower: evaluation is bound by memory, not by CEL).
-    // Each chunk of items fills one bucket per rule; items are sorted by
-    // region and id (see `prepare`), so concatenating chunks in order gives
-    // every rule's findings in report order, with no global sort.
-    let mut by_kind: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (index, rule) in selected.iter().enumerate() {
-        for kind in &rule.kinds {
-            by_kind.entry(kind.as_str()).or_default().push(index);
-        }
-    }
-    let mut per_rule: Vec<Vec<Finding>> = selected.iter().map(|_| Vec::new()).collect();
-    for (kind, rule_indexes) in &by_kind {
-        let chunks: Vec<Vec<Vec<Finding>>> = prepared
-            .of_kind(kind)
-            .par_chunks(256)
-            .map_init(root_context, |root, chunk| {
-                let mut buckets: Vec<Vec<Finding>> = rule_indexes.iter().map(|_| Vec::new()).collect();
-                for item in chunk {
-                    for (bucket, &i) in buckets.iter_mut().zip(rule_indexes) {
-                        let (rule, params) = (selected[i], params[i].as_ref());
-                        bucket.extend(evaluate_item(
-                            rule,
-                            root,
-                            item,
-                            params,
-                            account.as_ref(),
-                            &prepared.gaps,
-                        ));
-                    }
-                }
-                buckets
-            })
-            .collect();
-        for buckets in chunks {
-            for (bucket, &i) in buckets.into_iter().zip(rule_indexes) {
-                per_rule[i].extend(bucket);
-            }
-        }
-    }
+    let mut per_rule = evaluate_by_kind(&selected, &params, account.as_ref(), prepared);
     for (rule, findings) in selected.iter().zip(per_rule.iter_mut()) {
         let several_kinds = rule.kinds.len() > 1;
         if scope_findings(rule, &prepared.gaps, findings) || several_kinds {
@@ -331,25 +292,12 @@ pub fn evaluate(rules: &RuleSet, prepared: &Prepared, options: &Options) -> Repo
     let today = options.evaluation_day(prepared.collected_at);
     let notices = waivers::apply(&mut findings, &options.waivers, &prepared.account.id, today);
 
-    let mut summary = Summary {
+    let summary = Summary {
         rules_evaluated: selected.len(),
         rules_not_covered: not_covered,
         resources: prepared.resource_count(),
-        ..Summary::default()
+        ..Summary::of(&findings)
     };
-    for f in &findings {
-        match f.status {
-            Status::Pass => summary.passed += 1,
-            Status::Fail => {
-                summary.failed += 1;
-                *summary.failed_by_severity.entry(f.severity).or_default() += 1;
-            }
-            Status::Error => summary.errors += 1,
-            Status::Skip => summary.skipped += 1,
-            Status::Waived => summary.waived += 1,
-            Status::Manual => summary.manual += 1,
-        }
-    }
     Report {
         format: finding::REPORT_FORMAT.into(),
         version: finding::REPORT_VERSION,
@@ -366,6 +314,51 @@ pub fn evaluate(rules: &RuleSet, prepared: &Prepared, options: &Options) -> Repo
         notices,
         rules: selected.iter().map(|r| rule_info(r)).collect(),
     }
+}
+
+/// Every selected rule on every resource of its kinds: the findings of each
+/// rule, in report order.
+///
+/// Item by item, every rule of the item's kind while its value is in cache
+/// (rule by rule was slower: evaluation is bound by memory, not by CEL).
+/// Each chunk of items fills one bucket per rule; items are sorted by
+/// region and id (see `prepare`), so concatenating chunks in order gives
+/// every rule's findings in report order, with no global sort.
+fn evaluate_by_kind(
+    selected: &[&Rule],
+    params: &[Box<dyn Val>],
+    account: &dyn Val,
+    prepared: &Prepared,
+) -> Vec<Vec<Finding>> {
+    let mut by_kind: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (index, rule) in selected.iter().enumerate() {
+        for kind in &rule.kinds {
+            by_kind.entry(kind.as_str()).or_default().push(index);
+        }
+    }
+    let mut per_rule: Vec<Vec<Finding>> = selected.iter().map(|_| Vec::new()).collect();
+    for (kind, rule_indexes) in &by_kind {
+        let chunks: Vec<Vec<Vec<Finding>>> = prepared
+            .of_kind(kind)
+            .par_chunks(256)
+            .map_init(root_context, |root, chunk| {
+                let mut buckets: Vec<Vec<Finding>> = rule_indexes.iter().map(|_| Vec::new()).collect();
+                for item in chunk {
+                    for (bucket, &i) in buckets.iter_mut().zip(rule_indexes) {
+                        let (rule, params) = (selected[i], params[i].as_ref());
+                        bucket.extend(evaluate_item(rule, root, item, params, account, &prepared.gaps));
+                    }
+                }
+                buckets
+            })
+            .collect();
+        for buckets in chunks {
+            for (bucket, &i) in buckets.into_iter().zip(rule_indexes) {
+                per_rule[i].extend(bucket);
+            }
+        }
+    }
+    per_rule
 }
 
 /// The order of findings within a rule.

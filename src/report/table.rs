@@ -30,111 +30,11 @@ fn new_table(header: &[&str]) -> Table {
 
 impl Emitter for TableEmitter {
     fn emit(&self, report: &Report, context: &Context, out: &mut dyn Write) -> Result<(), super::Error> {
-        let failing: Vec<&Finding> = report.with_status(Status::Fail).collect();
-        if !failing.is_empty() {
-            let mut table = new_table(&["Severity", "Rule", "Resource", "Region", "Evidence"]);
-            let mut sorted = failing.clone();
-            sorted.sort_by_key(|f| f.severity);
-            for f in sorted {
-                let mut severity = Cell::new(f.severity.as_str());
-                if context.color {
-                    severity = severity.fg(severity_color(f.severity));
-                }
-                let resource = format!("{}\n{}", f.resource.display(), f.resource.kind);
-                table.add_row(vec![
-                    severity,
-                    Cell::new(&f.rule_id),
-                    Cell::new(resource),
-                    Cell::new(region_of(f)),
-                    Cell::new(f.evidence.join("\n")),
-                ]);
-            }
-            writeln!(out, "{table}")?;
-        }
-        let errors: Vec<&Finding> = report.with_status(Status::Error).collect();
-        if !errors.is_empty() {
-            writeln!(
-                out,
-                "\nCould not decide ({} findings): the data was incomplete or the rule failed",
-                errors.len()
-            )?;
-            let mut table = new_table(&["Rule", "Resource", "Region", "Why"]);
-            for f in errors {
-                table.add_row(vec![
-                    Cell::new(&f.rule_id),
-                    Cell::new(f.resource.display()),
-                    Cell::new(region_of(f)),
-                    Cell::new(&f.message),
-                ]);
-            }
-            writeln!(out, "{table}")?;
-        }
-        let manual: Vec<&Finding> = report.with_status(Status::Manual).collect();
-        if !manual.is_empty() {
-            writeln!(
-                out,
-                "\nOpen checklist items ({}): attest them in audit.toml once done",
-                manual.len()
-            )?;
-            let mut table = new_table(&["Rule", "Item"]);
-            for f in manual {
-                table.add_row(vec![Cell::new(&f.rule_id), Cell::new(&f.message)]);
-            }
-            writeln!(out, "{table}")?;
-        }
-        let waived: Vec<&Finding> = report.with_status(Status::Waived).collect();
-        if !waived.is_empty() {
-            writeln!(
-                out,
-                "\nWaived ({} findings): failing, and accepted until the date shown",
-                waived.len()
-            )?;
-            let mut table = new_table(&["Rule", "Resource", "Until", "Owner", "Reason"]);
-            for f in waived {
-                if let Some(w) = &f.waiver {
-                    table.add_row(vec![
-                        Cell::new(&f.rule_id),
-                        Cell::new(f.resource.display()),
-                        Cell::new(w.expires),
-                        Cell::new(&w.owner),
-                        Cell::new(&w.reason),
-                    ]);
-                }
-            }
-            writeln!(out, "{table}")?;
-        }
-        let s = &report.summary;
-        let by_severity: Vec<String> = Severity::ALL
-            .iter()
-            .filter_map(|sev| s.failed_by_severity.get(sev).map(|n| format!("{n} {sev}")))
-            .collect();
-        let detail = if by_severity.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", by_severity.join(", "))
-        };
-        writeln!(
-            out,
-            "\n{} failed{detail}, {} passed, {} errors, {} skipped, {} waived, {} manual open — {} rules over {} resources{}{}",
-            s.failed,
-            s.passed,
-            s.errors,
-            s.skipped,
-            s.waived,
-            s.manual,
-            s.rules_evaluated,
-            s.resources,
-            if report.target.account.id.is_empty() {
-                String::new()
-            } else {
-                format!(" in account {}", report.target.account.id)
-            },
-            if report.gaps.is_empty() {
-                String::new()
-            } else {
-                format!("; {} collection gaps", report.gaps.len())
-            },
-        )?;
+        failing(report, context, out)?;
+        undecided(report, out)?;
+        manual(report, out)?;
+        waived(report, out)?;
+        writeln!(out, "\n{}", summary_line(report))?;
         Ok(())
     }
 
@@ -146,4 +46,124 @@ impl Emitter for TableEmitter {
         out.write_all(super::compliance::table(view).as_bytes())?;
         Ok(())
     }
+}
+
+/// The failing findings, most severe first.
+fn failing(report: &Report, context: &Context, out: &mut dyn Write) -> std::io::Result<()> {
+    let mut failing: Vec<&Finding> = report.with_status(Status::Fail).collect();
+    if failing.is_empty() {
+        return Ok(());
+    }
+    let mut table = new_table(&["Severity", "Rule", "Resource", "Region", "Evidence"]);
+    failing.sort_by_key(|f| f.severity);
+    for f in failing {
+        let mut severity = Cell::new(f.severity.as_str());
+        if context.color {
+            severity = severity.fg(severity_color(f.severity));
+        }
+        let resource = format!("{}\n{}", f.resource.display(), f.resource.kind);
+        table.add_row(vec![
+            severity,
+            Cell::new(&f.rule_id),
+            Cell::new(resource),
+            Cell::new(region_of(f)),
+            Cell::new(f.evidence.join("\n")),
+        ]);
+    }
+    writeln!(out, "{table}")
+}
+
+/// The findings that could not be decided, with why.
+fn undecided(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    let errors: Vec<&Finding> = report.with_status(Status::Error).collect();
+    if errors.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "\nCould not decide ({} findings): the data was incomplete or the rule failed",
+        errors.len()
+    )?;
+    let mut table = new_table(&["Rule", "Resource", "Region", "Why"]);
+    for f in errors {
+        table.add_row(vec![
+            Cell::new(&f.rule_id),
+            Cell::new(f.resource.display()),
+            Cell::new(region_of(f)),
+            Cell::new(&f.message),
+        ]);
+    }
+    writeln!(out, "{table}")
+}
+
+/// The open manual checklist items.
+fn manual(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    let manual: Vec<&Finding> = report.with_status(Status::Manual).collect();
+    if manual.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "\nOpen checklist items ({}): attest them in audit.toml once done",
+        manual.len()
+    )?;
+    let mut table = new_table(&["Rule", "Item"]);
+    for f in manual {
+        table.add_row(vec![Cell::new(&f.rule_id), Cell::new(&f.message)]);
+    }
+    writeln!(out, "{table}")
+}
+
+/// The waived findings with their waivers.
+fn waived(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    let waived: Vec<&Finding> = report.with_status(Status::Waived).collect();
+    if waived.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "\nWaived ({} findings): failing, and accepted until the date shown",
+        waived.len()
+    )?;
+    let mut table = new_table(&["Rule", "Resource", "Until", "Owner", "Reason"]);
+    for f in waived {
+        if let Some(w) = &f.waiver {
+            table.add_row(vec![
+                Cell::new(&f.rule_id),
+                Cell::new(f.resource.display()),
+                Cell::new(w.expires),
+                Cell::new(&w.owner),
+                Cell::new(&w.reason),
+            ]);
+        }
+    }
+    writeln!(out, "{table}")
+}
+
+/// The counts, in one line.
+fn summary_line(report: &Report) -> String {
+    let s = &report.summary;
+    let by_severity: Vec<String> = Severity::ALL
+        .iter()
+        .filter_map(|sev| s.failed_by_severity.get(sev).map(|n| format!("{n} {sev}")))
+        .collect();
+    let detail = if by_severity.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", by_severity.join(", "))
+    };
+    let account = if report.target.account.id.is_empty() {
+        String::new()
+    } else {
+        format!(" in account {}", report.target.account.id)
+    };
+    let gaps = if report.gaps.is_empty() {
+        String::new()
+    } else {
+        format!("; {} collection gaps", report.gaps.len())
+    };
+    format!(
+        "{} failed{detail}, {} passed, {} errors, {} skipped, {} waived, {} manual open — {} rules over {} resources{account}{gaps}",
+        s.failed, s.passed, s.errors, s.skipped, s.waived, s.manual, s.rules_evaluated, s.resources,
+    )
 }

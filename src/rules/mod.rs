@@ -196,59 +196,65 @@ fn compile_all(sources: &[(PathBuf, String)], mut problems: Vec<Problem>) -> Res
     Ok(RuleSet { rules })
 }
 
-/// Parses, validates and compiles one rule file.
-pub fn compile(path: &Path, text: &str) -> Result<Rule, Vec<Problem>> {
-    let at = |offset: usize, message: String| {
-        let (line, column) = line_column(text, offset);
-        problem(path, line, column, message)
-    };
-    let file: RuleFile = toml::from_str(text).map_err(|e| {
-        let offset = e.span().map_or(0, |s| s.start);
-        vec![at(offset, e.message().trim().to_string())]
-    })?;
-    let mut problems = Vec::new();
+/// The problems found in one rule file, with positions.
+struct Problems<'a> {
+    path: &'a Path,
+    text: &'a str,
+    list: Vec<Problem>,
+}
 
-    let id = file.id.get_ref().clone();
-    if id.is_empty()
-        || !id
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        || id.starts_with('-')
-        || id.ends_with('-')
-    {
-        problems.push(at(
-            file.id.span().start,
-            format!("rule id `{id}` is not kebab-case (lower-case letters, digits and single hyphens)"),
-        ));
-    }
-    if let Some(stem) = path.file_stem().and_then(|s| s.to_str())
-        && stem != id
-    {
-        problems.push(at(
-            file.id.span().start,
-            format!("rule id `{id}` does not match the file name `{stem}.toml`; one rule per file, named by its id"),
-        ));
+impl Problems<'_> {
+    fn at(&mut self, offset: usize, message: String) {
+        let (line, column) = line_column(self.text, offset);
+        self.list.push(problem(self.path, line, column, message));
     }
 
-    let kinds = file.resource.get_ref().to_vec();
-    if kinds.is_empty() {
-        problems.push(at(file.resource.span().start, "`resource` names no kind".into()));
-    }
-    for kind in &kinds {
-        if !is_known_kind(kind) {
-            problems.push(at(
-                file.resource.span().start,
-                format!("unknown resource kind `{kind}`; see `audit rules kinds` for the list"),
-            ));
+    /// The id is kebab-case and names the file.
+    fn check_id(&mut self, id: &toml::Spanned<String>) {
+        let (start, id) = (id.span().start, id.get_ref());
+        let kebab = !id.is_empty()
+            && id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && !id.starts_with('-')
+            && !id.ends_with('-');
+        if !kebab {
+            self.at(
+                start,
+                format!("rule id `{id}` is not kebab-case (lower-case letters, digits and single hyphens)"),
+            );
+        }
+        if let Some(stem) = self.path.file_stem().and_then(|s| s.to_str())
+            && stem != id
+        {
+            self.at(
+                start,
+                format!(
+                    "rule id `{id}` does not match the file name `{stem}.toml`; one rule per file, named by its id"
+                ),
+            );
         }
     }
-    let synthetic = kinds.iter().any(|k| SYNTHETIC_KINDS.contains(&k.as_str()));
-    let params = match serde_json::to_value(&file.params) {
-        Ok(serde_json::Value::Object(map)) => map,
-        _ => serde_json::Map::new(),
-    };
 
-    let mut compile_expr = |source: &toml::Spanned<String>, what: &str| -> Option<Expr> {
+    /// The kinds the rule iterates over, each known.
+    fn kinds(&mut self, resource: &toml::Spanned<spec::OneOrMany>) -> Vec<String> {
+        let kinds = resource.get_ref().to_vec();
+        if kinds.is_empty() {
+            self.at(resource.span().start, "`resource` names no kind".into());
+        }
+        for kind in &kinds {
+            if !is_known_kind(kind) {
+                self.at(
+                    resource.span().start,
+                    format!("unknown resource kind `{kind}`; see `audit rules kinds` for the list"),
+                );
+            }
+        }
+        kinds
+    }
+
+    /// Compiles one expression; its syntax errors point into the file.
+    fn expression(&mut self, source: &toml::Spanned<String>, what: &str) -> Option<Expr> {
         match functions::ENV.compile(source.get_ref()) {
             Ok(program) => Some(Expr {
                 source: source.get_ref().clone(),
@@ -256,87 +262,121 @@ pub fn compile(path: &Path, text: &str) -> Result<Rule, Vec<Problem>> {
             }),
             Err(errors) => {
                 for e in errors.errors {
-                    let offset = expression_offset(text, source.span().start, source.get_ref(), e.pos);
-                    problems.push(at(offset, format!("invalid CEL in `{what}`: {}", e.msg)));
+                    let offset = expression_offset(self.text, source.span().start, source.get_ref(), e.pos);
+                    self.at(offset, format!("invalid CEL in `{what}`: {}", e.msg));
                 }
                 None
             }
         }
-    };
-    let when = file.check.when.as_ref().and_then(|w| compile_expr(w, "check.when"));
-    let error = file.check.error.as_ref().and_then(|e| compile_expr(e, "check.error"));
-    let assert = compile_expr(&file.check.assert, "check.assert");
-    let evidence = file
-        .check
-        .evidence
-        .as_ref()
-        .and_then(|e| compile_expr(e, "check.evidence"));
+    }
 
-    // What the compiled expressions read of `resource` decides which joined
-    // kinds the rule needs.
-    let mut reads = Reads::default();
-    for expr in [&when, &error, &assert, &evidence].into_iter().flatten() {
-        reads.add(&expr.program.expression().expr);
-    }
-    let mut needs: Vec<String> = Vec::new();
-    for kind in &kinds {
-        if !SYNTHETIC_KINDS.contains(&kind.as_str()) {
-            needs.extend(dependencies(kind, &reads));
+    /// Every kind whose gaps make the rule's result incomplete: its own
+    /// kinds, the sources of the derived fields its expressions read, and
+    /// those it lists in `needs` (required over `account` and `region`).
+    fn needs(&mut self, file: &RuleFile, kinds: &[String], expressions: &[&Option<Expr>]) -> Vec<String> {
+        let mut reads = Reads::default();
+        for expr in expressions.iter().copied().flatten() {
+            reads.add(&expr.program.expression().expr);
         }
-    }
-    match &file.needs {
-        Some(extra) => {
-            for kind in extra.get_ref() {
-                if !KINDS.contains(&kind.as_str()) {
-                    problems.push(at(extra.span().start, format!("unknown kind `{kind}` in `needs`")));
-                }
-                needs.push(kind.clone());
+        let mut needs: Vec<String> = Vec::new();
+        for kind in kinds {
+            if !SYNTHETIC_KINDS.contains(&kind.as_str()) {
+                needs.extend(dependencies(kind, &reads));
             }
         }
-        None if synthetic => problems.push(at(
-            file.resource.span().start,
-            "a rule over `account` or `region` must list the kinds it reads in `needs`, so that a gap in them reports an error".into(),
-        )),
-        None => {}
-    }
-    needs.sort();
-    needs.dedup();
-
-    for test in &file.tests {
-        if let Some(kind) = &test.kind
-            && !kinds.contains(kind)
-        {
-            problems.push(at(
-                0,
-                format!(
-                    "test `{}` names kind `{kind}`, which the rule does not iterate over",
-                    test.name
-                ),
-            ));
+        match &file.needs {
+            Some(extra) => {
+                for kind in extra.get_ref() {
+                    if !KINDS.contains(&kind.as_str()) {
+                        self.at(extra.span().start, format!("unknown kind `{kind}` in `needs`"));
+                    }
+                    needs.push(kind.clone());
+                }
+            }
+            None if is_synthetic(kinds) => self.at(
+                file.resource.span().start,
+                "a rule over `account` or `region` must list the kinds it reads in `needs`, so that a gap in them reports an error".into(),
+            ),
+            None => {}
         }
-        if synthetic && test.resource.is_some() {
-            problems.push(at(
-                0,
-                format!(
-                    "test `{}`: a rule over `account` or `region` takes its data from `related`, not `resource`",
-                    test.name
-                ),
-            ));
-        }
-        if !synthetic && test.resource.is_none() {
-            problems.push(at(0, format!("test `{}` has no `resource`", test.name)));
-        }
+        needs.sort();
+        needs.dedup();
+        needs
     }
 
-    if !problems.is_empty() {
-        return Err(problems);
+    /// Each example names a kind the rule iterates over and has its data
+    /// where the rule's kind takes it from.
+    fn check_tests(&mut self, tests: &[spec::TestCase], kinds: &[String]) {
+        let synthetic = is_synthetic(kinds);
+        for test in tests {
+            if let Some(kind) = &test.kind
+                && !kinds.contains(kind)
+            {
+                self.at(
+                    0,
+                    format!(
+                        "test `{}` names kind `{kind}`, which the rule does not iterate over",
+                        test.name
+                    ),
+                );
+            }
+            if synthetic && test.resource.is_some() {
+                self.at(
+                    0,
+                    format!(
+                        "test `{}`: a rule over `account` or `region` takes its data from `related`, not `resource`",
+                        test.name
+                    ),
+                );
+            }
+            if !synthetic && test.resource.is_none() {
+                self.at(0, format!("test `{}` has no `resource`", test.name));
+            }
+        }
     }
-    let Some(assert) = assert else {
-        return Err(problems);
+}
+
+fn is_synthetic(kinds: &[String]) -> bool {
+    kinds.iter().any(|k| SYNTHETIC_KINDS.contains(&k.as_str()))
+}
+
+/// Parses, validates and compiles one rule file.
+pub fn compile(path: &Path, text: &str) -> Result<Rule, Vec<Problem>> {
+    let mut problems = Problems {
+        path,
+        text,
+        list: Vec::new(),
+    };
+    let file: RuleFile = match toml::from_str(text) {
+        Ok(file) => file,
+        Err(e) => {
+            problems.at(e.span().map_or(0, |s| s.start), e.message().trim().to_string());
+            return Err(problems.list);
+        }
+    };
+    problems.check_id(&file.id);
+    let kinds = problems.kinds(&file.resource);
+    let params = match serde_json::to_value(&file.params) {
+        Ok(serde_json::Value::Object(map)) => map,
+        _ => serde_json::Map::new(),
+    };
+    let check = &file.check;
+    let when = check.when.as_ref().and_then(|w| problems.expression(w, "check.when"));
+    let error = check.error.as_ref().and_then(|e| problems.expression(e, "check.error"));
+    let assert = problems.expression(&check.assert, "check.assert");
+    let evidence = check
+        .evidence
+        .as_ref()
+        .and_then(|e| problems.expression(e, "check.evidence"));
+    let needs = problems.needs(&file, &kinds, &[&when, &error, &assert, &evidence]);
+    problems.check_tests(&file.tests, &kinds);
+
+    let (Some(assert), true) = (assert, problems.list.is_empty()) else {
+        return Err(problems.list);
     };
     Ok(Rule {
-        shared_id: id.as_str().into(),
-        id,
+        shared_id: file.id.get_ref().as_str().into(),
+        id: file.id.into_inner(),
         title: file.title,
         severity: file.severity,
         area: file.area,

@@ -77,75 +77,85 @@ pub async fn collect(config: aws_config::SdkConfig) -> Part {
             });
             continue;
         };
-        let certificate = d.viewer_certificate();
-        part.resources.cloudfront_distribution.push(Distribution {
-            id: distribution.id().into(),
-            arn: distribution.arn().into(),
-            region: "global".into(),
-            domain_name: distribution.domain_name().into(),
-            aliases: d.aliases().map(|a| a.items().to_vec()).unwrap_or_default(),
-            enabled: d.enabled(),
-            web_acl_id: d.web_acl_id().unwrap_or_default().into(),
-            viewer_certificate: ViewerCertificate {
-                cloudfront_default_certificate: certificate
-                    .and_then(|c| c.cloud_front_default_certificate())
-                    .unwrap_or(false),
-                minimum_protocol_version: certificate
-                    .and_then(|c| c.minimum_protocol_version())
-                    .map(|v| v.as_str().to_string())
-                    .unwrap_or_default(),
-                ssl_support_method: certificate
-                    .and_then(|c| c.ssl_support_method())
-                    .map(|v| v.as_str().to_string())
-                    .unwrap_or_default(),
-            },
-            origins: d
-                .origins()
-                .map(|o| o.items())
-                .unwrap_or_default()
-                .iter()
-                .map(|o| Origin {
-                    id: o.id().into(),
-                    domain_name: o.domain_name().into(),
-                    origin_access_control_id: o.origin_access_control_id().unwrap_or_default().into(),
-                    s3_origin_access_identity: o
-                        .s3_origin_config()
-                        .map(|s| s.origin_access_identity().to_string())
-                        .unwrap_or_default(),
-                    custom_origin: o.custom_origin_config().map(|c| CustomOrigin {
-                        origin_protocol_policy: c.origin_protocol_policy().as_str().into(),
-                        origin_ssl_protocols: c
-                            .origin_ssl_protocols()
-                            .map(|p| p.items().iter().map(|v| v.as_str().to_string()).collect())
-                            .unwrap_or_default(),
-                    }),
-                })
-                .collect(),
-            default_behavior: d
-                .default_cache_behavior()
-                .map(|b| Behavior {
-                    path_pattern: "*".into(),
-                    target_origin_id: b.target_origin_id().into(),
-                    viewer_protocol_policy: b.viewer_protocol_policy().as_str().into(),
-                    response_headers_policy_id: b.response_headers_policy_id().unwrap_or_default().into(),
-                })
-                .unwrap_or_default(),
-            behaviors: d
-                .cache_behaviors()
-                .map(|b| b.items())
-                .unwrap_or_default()
-                .iter()
-                .map(|b| Behavior {
-                    path_pattern: b.path_pattern().into(),
-                    target_origin_id: b.target_origin_id().into(),
-                    viewer_protocol_policy: b.viewer_protocol_policy().as_str().into(),
-                    response_headers_policy_id: b.response_headers_policy_id().unwrap_or_default().into(),
-                })
-                .collect(),
-        });
+        part.resources
+            .cloudfront_distribution
+            .push(distribution_of(distribution, d));
     }
     response_headers_policies(&client, &mut part).await;
     part
+}
+
+/// A distribution from its full configuration.
+fn distribution_of(
+    distribution: &aws_sdk_cloudfront::types::Distribution,
+    d: &aws_sdk_cloudfront::types::DistributionConfig,
+) -> Distribution {
+    let certificate = d.viewer_certificate();
+    Distribution {
+        id: distribution.id().into(),
+        arn: distribution.arn().into(),
+        region: "global".into(),
+        domain_name: distribution.domain_name().into(),
+        aliases: d.aliases().map(|a| a.items().to_vec()).unwrap_or_default(),
+        enabled: d.enabled(),
+        web_acl_id: d.web_acl_id().unwrap_or_default().into(),
+        viewer_certificate: ViewerCertificate {
+            cloudfront_default_certificate: certificate
+                .and_then(|c| c.cloud_front_default_certificate())
+                .unwrap_or(false),
+            minimum_protocol_version: certificate
+                .and_then(|c| c.minimum_protocol_version())
+                .map(|v| v.as_str().to_string())
+                .unwrap_or_default(),
+            ssl_support_method: certificate
+                .and_then(|c| c.ssl_support_method())
+                .map(|v| v.as_str().to_string())
+                .unwrap_or_default(),
+        },
+        origins: d
+            .origins()
+            .map(|o| o.items())
+            .unwrap_or_default()
+            .iter()
+            .map(|o| Origin {
+                id: o.id().into(),
+                domain_name: o.domain_name().into(),
+                origin_access_control_id: o.origin_access_control_id().unwrap_or_default().into(),
+                s3_origin_access_identity: o
+                    .s3_origin_config()
+                    .map(|s| s.origin_access_identity().to_string())
+                    .unwrap_or_default(),
+                custom_origin: o.custom_origin_config().map(|c| CustomOrigin {
+                    origin_protocol_policy: c.origin_protocol_policy().as_str().into(),
+                    origin_ssl_protocols: c
+                        .origin_ssl_protocols()
+                        .map(|p| p.items().iter().map(|v| v.as_str().to_string()).collect())
+                        .unwrap_or_default(),
+                }),
+            })
+            .collect(),
+        default_behavior: d
+            .default_cache_behavior()
+            .map(|b| Behavior {
+                path_pattern: "*".into(),
+                target_origin_id: b.target_origin_id().into(),
+                viewer_protocol_policy: b.viewer_protocol_policy().as_str().into(),
+                response_headers_policy_id: b.response_headers_policy_id().unwrap_or_default().into(),
+            })
+            .unwrap_or_default(),
+        behaviors: d
+            .cache_behaviors()
+            .map(|b| b.items())
+            .unwrap_or_default()
+            .iter()
+            .map(|b| Behavior {
+                path_pattern: b.path_pattern().into(),
+                target_origin_id: b.target_origin_id().into(),
+                viewer_protocol_policy: b.viewer_protocol_policy().as_str().into(),
+                response_headers_policy_id: b.response_headers_policy_id().unwrap_or_default().into(),
+            })
+            .collect(),
+    }
 }
 
 /// Every response headers policy, following the marker (the operation has

@@ -68,27 +68,35 @@ pub async fn collect(config: &aws_config::SdkConfig, region: &str) -> Part {
             part.resources.cloudtrail_trail.push(trail);
             continue;
         };
-        trail.event_selectors = selectors
-            .event_selectors()
-            .iter()
-            .map(|s| EventSelector {
-                read_write_type: s.read_write_type().map_or("All", |r| r.as_str()).into(),
-                include_management_events: s.include_management_events().unwrap_or(true),
-            })
-            .collect();
-        trail.advanced_event_selectors = selectors
-            .advanced_event_selectors()
-            .iter()
-            .map(|s| AdvancedEventSelector {
-                name: s.name().unwrap_or_default().into(),
-                equals: s
-                    .field_selectors()
-                    .iter()
-                    .map(|f| (f.field().to_string(), f.equals().to_vec()))
-                    .collect(),
-            })
-            .collect();
+        selectors_into(&selectors, &mut trail);
         part.resources.cloudtrail_trail.push(trail);
     }
     part
+}
+
+/// A trail's basic and advanced event selectors.
+fn selectors_into(
+    selectors: &aws_sdk_cloudtrail::operation::get_event_selectors::GetEventSelectorsOutput,
+    trail: &mut Trail,
+) {
+    trail.event_selectors = selectors
+        .event_selectors()
+        .iter()
+        .map(|s| EventSelector {
+            read_write_type: s.read_write_type().map_or("All", |r| r.as_str()).into(),
+            include_management_events: s.include_management_events().unwrap_or(true),
+        })
+        .collect();
+    trail.advanced_event_selectors = selectors
+        .advanced_event_selectors()
+        .iter()
+        .map(|s| AdvancedEventSelector {
+            name: s.name().unwrap_or_default().into(),
+            equals: s
+                .field_selectors()
+                .iter()
+                .map(|f| (f.field().to_string(), f.equals().to_vec()))
+                .collect(),
+        })
+        .collect();
 }

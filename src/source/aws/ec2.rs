@@ -83,6 +83,16 @@ fn permissions(list: &[IpPermission]) -> Vec<Permission> {
 pub async fn collect(config: &aws_config::SdkConfig, region: &str) -> Part {
     let client = Client::new(config);
     let mut part = Part::default();
+    groups_and_networks(&client, region, &mut part).await;
+    routing(&client, region, &mut part).await;
+    addresses_and_ebs(&client, region, &mut part).await;
+    instances(&client, region, &mut part).await;
+    launch_templates(&client, region, &mut part).await;
+    part
+}
+
+/// Security groups, VPCs and subnets.
+async fn groups_and_networks(client: &Client, region: &str, part: &mut Part) {
     let groups = each_item!(
         part,
         "ec2",
@@ -141,6 +151,10 @@ pub async fn collect(config: &aws_config::SdkConfig, region: &str) -> Part {
         }
     );
     part.resources.ec2_subnet = subnets;
+}
+
+/// Route tables and flow logs.
+async fn routing(client: &Client, region: &str, part: &mut Part) {
     let tables = each_item!(
         part,
         "ec2",
@@ -206,6 +220,10 @@ pub async fn collect(config: &aws_config::SdkConfig, region: &str) -> Part {
         }
     );
     part.resources.ec2_flow_log = flow_logs;
+}
+
+/// Elastic IPs and the EBS encryption-by-default setting.
+async fn addresses_and_ebs(client: &Client, region: &str, part: &mut Part) {
     if let Some(out) = call!(
         part,
         "ec2",
@@ -243,9 +261,6 @@ pub async fn collect(config: &aws_config::SdkConfig, region: &str) -> Part {
             kms_key_id: None,
         });
     }
-    instances(&client, region, &mut part).await;
-    launch_templates(&client, region, &mut part).await;
-    part
 }
 
 /// User data as text: base64-decoded, null when absent or not UTF-8.

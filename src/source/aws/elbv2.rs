@@ -61,41 +61,46 @@ pub async fn collect(config: &aws_config::SdkConfig, region: &str) -> Part {
         {
             balancer.web_acl_arn = acl;
         }
-        let listeners = each_item!(
-            part,
-            "elasticloadbalancing",
-            region,
-            "DescribeListeners",
-            &["elbv2.listener"],
-            client.describe_listeners().load_balancer_arn(&arn),
-            |l| Listener {
-                id: last_part(l.listener_arn().unwrap_or_default()).into(),
-                arn: l.listener_arn().unwrap_or_default().into(),
-                region: region.into(),
-                load_balancer_arn: arn.clone(),
-                port: l.port().map_or(0, i64::from),
-                protocol: l.protocol().map(|p| p.as_str().to_string()).unwrap_or_default(),
-                ssl_policy: l.ssl_policy().unwrap_or_default().into(),
-                default_actions: l
-                    .default_actions()
-                    .iter()
-                    .map(|a| {
-                        let redirect = a.redirect_config();
-                        ListenerAction {
-                            r#type: a.r#type().map(|t| t.as_str().to_string()).unwrap_or_default(),
-                            redirect_protocol: redirect.and_then(|r| present(r.protocol())).unwrap_or_default(),
-                            redirect_port: redirect.and_then(|r| present(r.port())).unwrap_or_default(),
-                            redirect_status_code: redirect
-                                .and_then(|r| r.status_code())
-                                .map(|s| s.as_str().to_string())
-                                .unwrap_or_default(),
-                        }
-                    })
-                    .collect(),
-            }
-        );
-        part.resources.elbv2_listener.extend(listeners);
+        listeners(&client, region, &arn, &mut part).await;
         part.resources.elbv2_load_balancer.push(balancer);
     }
     part
+}
+
+/// The listeners of one load balancer, with their default actions.
+async fn listeners(client: &Client, region: &str, arn: &str, part: &mut Part) {
+    let listeners = each_item!(
+        part,
+        "elasticloadbalancing",
+        region,
+        "DescribeListeners",
+        &["elbv2.listener"],
+        client.describe_listeners().load_balancer_arn(arn),
+        |l| Listener {
+            id: last_part(l.listener_arn().unwrap_or_default()).into(),
+            arn: l.listener_arn().unwrap_or_default().into(),
+            region: region.into(),
+            load_balancer_arn: arn.to_string(),
+            port: l.port().map_or(0, i64::from),
+            protocol: l.protocol().map(|p| p.as_str().to_string()).unwrap_or_default(),
+            ssl_policy: l.ssl_policy().unwrap_or_default().into(),
+            default_actions: l
+                .default_actions()
+                .iter()
+                .map(|a| {
+                    let redirect = a.redirect_config();
+                    ListenerAction {
+                        r#type: a.r#type().map(|t| t.as_str().to_string()).unwrap_or_default(),
+                        redirect_protocol: redirect.and_then(|r| present(r.protocol())).unwrap_or_default(),
+                        redirect_port: redirect.and_then(|r| present(r.port())).unwrap_or_default(),
+                        redirect_status_code: redirect
+                            .and_then(|r| r.status_code())
+                            .map(|s| s.as_str().to_string())
+                            .unwrap_or_default(),
+                    }
+                })
+                .collect(),
+        }
+    );
+    part.resources.elbv2_listener.extend(listeners);
 }

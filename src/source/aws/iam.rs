@@ -87,27 +87,7 @@ pub async fn collect(config: aws_config::SdkConfig, account_id: String) -> Part 
         mut attached,
         mut inline,
     } = principals;
-    for page in &pages {
-        for p in page.policies() {
-            let arn = p.arn().unwrap_or_default().to_string();
-            let document = p
-                .policy_version_list()
-                .iter()
-                .find(|v| v.is_default_version())
-                .and_then(|v| v.document())
-                .map(policy_document)
-                .unwrap_or_default();
-            part.resources.iam_policy.push(Policy {
-                id: arn.clone(),
-                name: super::present(p.policy_name()).unwrap_or_else(|| super::last_part(&arn).into()),
-                region: "global".into(),
-                policy_type: "managed".into(),
-                attached_to: attached.remove(&arn).unwrap_or_default(),
-                document,
-                arn,
-            });
-        }
-    }
+    managed_policies(&pages, &mut attached, &mut part);
     part.resources.iam_policy.append(&mut inline);
 
     for user in &mut users {
@@ -324,6 +304,36 @@ async fn credential_report(client: &Client, account_id: &str, users: &mut [User]
             "the credential report has no <root_account> row".into(),
             &["iam.root_user"],
         ));
+    }
+}
+
+/// The customer managed policies of the listing, with their default
+/// version's document and the principals they are attached to.
+fn managed_policies(
+    pages: &[aws_sdk_iam::operation::get_account_authorization_details::GetAccountAuthorizationDetailsOutput],
+    attached: &mut BTreeMap<String, Vec<String>>,
+    part: &mut Part,
+) {
+    for page in pages {
+        for p in page.policies() {
+            let arn = p.arn().unwrap_or_default().to_string();
+            let document = p
+                .policy_version_list()
+                .iter()
+                .find(|v| v.is_default_version())
+                .and_then(|v| v.document())
+                .map(policy_document)
+                .unwrap_or_default();
+            part.resources.iam_policy.push(Policy {
+                id: arn.clone(),
+                name: super::present(p.policy_name()).unwrap_or_else(|| super::last_part(&arn).into()),
+                region: "global".into(),
+                policy_type: "managed".into(),
+                attached_to: attached.remove(&arn).unwrap_or_default(),
+                document,
+                arn,
+            });
+        }
     }
 }
 

@@ -161,8 +161,7 @@ pub async fn collect(options: &Options, progress: &Arc<Progress>) -> Result<(Sna
         options.regions.clone()
     };
 
-    // Every service × region is one task; a semaphore bounds how many run at
-    // once, so one slow service never holds the others back beyond its slot.
+    // Every service × region is one task.
     let global = Global {
         base: base.clone(),
         global: sdk::config(options, Some(GLOBAL_REGION), Some(&base)).await,
@@ -176,40 +175,11 @@ pub async fn collect(options: &Options, progress: &Arc<Progress>) -> Result<(Sna
     }
     jobs.extend(registry::global_jobs(&global));
 
-    progress.total.store(jobs.len(), Ordering::Relaxed);
-    let semaphore = Arc::new(tokio::sync::Semaphore::new(options.max_concurrency.max(1)));
-    let mut tasks = tokio::task::JoinSet::new();
-    for job in jobs {
-        let (semaphore, progress) = (semaphore.clone(), progress.clone());
-        tasks.spawn(async move {
-            let _permit = semaphore.acquire_owned().await;
-            let part = job.await;
-            progress.record(&part);
-            part
-        });
-    }
-    let mut resources = Resources::default();
-    let mut gaps = Vec::new();
-    let mut calls = 0;
-    while let Some(joined) = tasks.join_next().await {
-        match joined {
-            Ok(mut part) => {
-                resources.append(&mut part.resources);
-                gaps.append(&mut part.gaps);
-                calls += part.calls;
-            }
-            // A collector that panicked: say so rather than lose its kinds
-            // silently (the panic names no kind, so the whole run is marked).
-            Err(e) => gaps.push(call::note(
-                "collector",
-                "global",
-                "task",
-                "Panic",
-                e.to_string(),
-                &registry::collected(),
-            )),
-        }
-    }
+    let Part {
+        resources,
+        mut gaps,
+        calls,
+    } = run(jobs, options.max_concurrency, progress).await;
     gaps.sort_by(|a, b| (&a.service, &a.region, &a.operation).cmp(&(&b.service, &b.region, &b.operation)));
     let stats = Stats {
         resources: resources.len(),
@@ -239,4 +209,42 @@ pub async fn collect(options: &Options, progress: &Arc<Progress>) -> Result<(Sna
         collected: Some(registry::collected().iter().map(|k| k.to_string()).collect()),
     };
     Ok((snapshot, stats))
+}
+
+/// Runs the jobs, at most `concurrency` at a time (one slow service never
+/// holds the others back beyond its slot), and merges what they collected.
+async fn run(jobs: Vec<Job>, concurrency: usize, progress: &Arc<Progress>) -> Part {
+    progress.total.store(jobs.len(), Ordering::Relaxed);
+    let semaphore = Arc::new(tokio::sync::Semaphore::new(concurrency.max(1)));
+    let mut tasks = tokio::task::JoinSet::new();
+    for job in jobs {
+        let (semaphore, progress) = (semaphore.clone(), progress.clone());
+        tasks.spawn(async move {
+            let _permit = semaphore.acquire_owned().await;
+            let part = job.await;
+            progress.record(&part);
+            part
+        });
+    }
+    let mut all = Part::default();
+    while let Some(joined) = tasks.join_next().await {
+        match joined {
+            Ok(mut part) => {
+                all.resources.append(&mut part.resources);
+                all.gaps.append(&mut part.gaps);
+                all.calls += part.calls;
+            }
+            // A collector that panicked: say so rather than lose its kinds
+            // silently (the panic names no kind, so the whole run is marked).
+            Err(e) => all.gaps.push(call::note(
+                "collector",
+                "global",
+                "task",
+                "Panic",
+                e.to_string(),
+                &registry::collected(),
+            )),
+        }
+    }
+    all
 }

@@ -76,6 +76,12 @@ pub async fn collect(config: &aws_config::SdkConfig, region: &str) -> Part {
         .flat_map(|d| d.parameter_groups.iter().cloned())
         .collect();
     part.resources.rds_db_instance = instances;
+    parameter_groups(&client, region, used, &mut part).await;
+    part
+}
+
+/// The parameter groups the instances use, each with the parameters kept.
+async fn parameter_groups(client: &Client, region: &str, used: BTreeSet<String>, part: &mut Part) {
     for name in used {
         let kinds = &["rds.parameter_group"];
         let Some(group) = call!(
@@ -124,5 +130,4 @@ pub async fn collect(config: &aws_config::SdkConfig, region: &str) -> Part {
             parameters,
         });
     }
-    part
 }

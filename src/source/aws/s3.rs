@@ -71,108 +71,127 @@ pub async fn collect(config: aws_sdk_s3::Config, partition: &str) -> Part {
                 )
             })
             .clone();
-        let mut bucket = Bucket {
-            id: name.clone(),
-            arn: format!("arn:{partition}:s3:::{name}"),
-            region: region.clone(),
-            ..Bucket::default()
-        };
-        let r = region.as_str();
-        if let Some(out) = call!(
-            part,
-            "s3",
-            r,
-            "GetPublicAccessBlock",
-            KINDS,
-            resource = &name,
-            absent = "NoSuchPublicAccessBlockConfiguration",
-            c.get_public_access_block().bucket(&name)
-        ) {
-            bucket.public_access_block = out.public_access_block_configuration().map(|p| PublicAccessBlock {
-                block_public_acls: p.block_public_acls().unwrap_or(false),
-                ignore_public_acls: p.ignore_public_acls().unwrap_or(false),
-                block_public_policy: p.block_public_policy().unwrap_or(false),
-                restrict_public_buckets: p.restrict_public_buckets().unwrap_or(false),
-            });
-        }
-        if let Some(out) = call!(
-            part,
-            "s3",
-            r,
-            "GetBucketPolicy",
-            KINDS,
-            resource = &name,
-            absent = "NoSuchBucketPolicy",
-            c.get_bucket_policy().bucket(&name)
-        ) && let Some(text) = out.policy()
-        {
-            bucket.policy = Some(match serde_json::from_str(text) {
-                Ok(document) => document,
-                // Kept as text, with a gap naming the bucket: "no policy"
-                // would read as "not public" and "not TLS-only".
-                Err(e) => {
-                    part.gaps.push(unreadable_policy(r, &name, &e));
-                    serde_json::Value::String(text.to_string())
-                }
-            });
-        }
-        if let Some(out) = call!(
-            part,
-            "s3",
-            r,
-            "GetBucketEncryption",
-            KINDS,
-            resource = &name,
-            absent = "ServerSideEncryptionConfigurationNotFoundError",
-            c.get_bucket_encryption().bucket(&name)
-        ) {
-            bucket.encryption = out
-                .server_side_encryption_configuration()
-                .and_then(|conf| conf.rules().first())
-                .map(|rule| BucketEncryption {
-                    algorithm: rule
-                        .apply_server_side_encryption_by_default()
-                        .map(|d| d.sse_algorithm().as_str().to_string())
-                        .unwrap_or_default(),
-                    kms_key_id: rule
-                        .apply_server_side_encryption_by_default()
-                        .and_then(|d| d.kms_master_key_id())
-                        .map(String::from),
-                    bucket_key_enabled: rule.bucket_key_enabled().unwrap_or(false),
-                });
-        }
-        if let Some(out) = call!(
-            part,
-            "s3",
-            r,
-            "GetBucketAcl",
-            KINDS,
-            resource = &name,
-            c.get_bucket_acl().bucket(&name)
-        ) {
-            bucket.acl_public = out.grants().iter().any(|g| {
-                g.grantee()
-                    .and_then(|g| g.uri())
-                    .is_some_and(|uri| PUBLIC_GROUPS.contains(&uri))
-            });
-        }
-        if call!(
-            part,
-            "s3",
-            r,
-            "GetBucketWebsite",
-            KINDS,
-            resource = &name,
-            absent = "NoSuchWebsiteConfiguration",
-            c.get_bucket_website().bucket(&name)
-        )
-        .is_some()
-        {
-            bucket.website_enabled = true;
-        }
+        let bucket = settings(&c, &name, &region, partition, &mut part).await;
         part.resources.s3_bucket.push(bucket);
     }
     part
+}
+
+/// One bucket's settings, each read in the bucket's region; a failed read
+/// is a gap naming the bucket, an absent setting is data.
+async fn settings(c: &Client, name: &str, region: &str, partition: &str, part: &mut Part) -> Bucket {
+    let mut bucket = Bucket {
+        id: name.to_string(),
+        arn: format!("arn:{partition}:s3:::{name}"),
+        region: region.to_string(),
+        ..Bucket::default()
+    };
+    let r = region;
+    if let Some(out) = call!(
+        part,
+        "s3",
+        r,
+        "GetPublicAccessBlock",
+        KINDS,
+        resource = name,
+        absent = "NoSuchPublicAccessBlockConfiguration",
+        c.get_public_access_block().bucket(name)
+    ) {
+        bucket.public_access_block = out.public_access_block_configuration().map(|p| PublicAccessBlock {
+            block_public_acls: p.block_public_acls().unwrap_or(false),
+            ignore_public_acls: p.ignore_public_acls().unwrap_or(false),
+            block_public_policy: p.block_public_policy().unwrap_or(false),
+            restrict_public_buckets: p.restrict_public_buckets().unwrap_or(false),
+        });
+    }
+    if let Some(out) = call!(
+        part,
+        "s3",
+        r,
+        "GetBucketPolicy",
+        KINDS,
+        resource = name,
+        absent = "NoSuchBucketPolicy",
+        c.get_bucket_policy().bucket(name)
+    ) && let Some(text) = out.policy()
+    {
+        bucket.policy = Some(policy_document(text, r, name, part));
+    }
+    if let Some(out) = call!(
+        part,
+        "s3",
+        r,
+        "GetBucketEncryption",
+        KINDS,
+        resource = name,
+        absent = "ServerSideEncryptionConfigurationNotFoundError",
+        c.get_bucket_encryption().bucket(name)
+    ) {
+        bucket.encryption = out
+            .server_side_encryption_configuration()
+            .and_then(|conf| conf.rules().first())
+            .map(encryption_of);
+    }
+    if let Some(out) = call!(
+        part,
+        "s3",
+        r,
+        "GetBucketAcl",
+        KINDS,
+        resource = name,
+        c.get_bucket_acl().bucket(name)
+    ) {
+        bucket.acl_public = out.grants().iter().any(|g| {
+            g.grantee()
+                .and_then(|g| g.uri())
+                .is_some_and(|uri| PUBLIC_GROUPS.contains(&uri))
+        });
+    }
+    if call!(
+        part,
+        "s3",
+        r,
+        "GetBucketWebsite",
+        KINDS,
+        resource = name,
+        absent = "NoSuchWebsiteConfiguration",
+        c.get_bucket_website().bucket(name)
+    )
+    .is_some()
+    {
+        bucket.website_enabled = true;
+    }
+    bucket
+}
+
+/// A bucket policy as JSON. One that is not JSON is kept as text, with a
+/// gap naming the bucket: "no policy" would read as "not public" and "not
+/// TLS-only".
+fn policy_document(text: &str, region: &str, bucket: &str, part: &mut Part) -> serde_json::Value {
+    match serde_json::from_str(text) {
+        Ok(document) => document,
+        Err(e) => {
+            part.gaps.push(unreadable_policy(region, bucket, &e));
+            serde_json::Value::String(text.to_string())
+        }
+    }
+}
+
+/// The default encryption rule.
+fn encryption_of(rule: &aws_sdk_s3::types::ServerSideEncryptionRule) -> BucketEncryption {
+    let default = rule.apply_server_side_encryption_by_default();
+    BucketEncryption {
+        algorithm: default
+            .map(|d| d.sse_algorithm().as_str().to_string())
+            .unwrap_or_default(),
+        kms_key_id: default.and_then(|d| d.kms_master_key_id()).map(String::from),
+        bucket_key_enabled: rule.bucket_key_enabled().unwrap_or(false),
+    }
+}
+
+/// A bucket's ARN in the account's partition (`aws`, `aws-cn`, `aws-us-gov`).
+fn bucket_arn(partition: &str, name: &str) -> String {
+    format!("arn:{partition}:s3:::{name}")
 }
 
 /// The gap for a bucket policy that is not JSON.
@@ -187,5 +206,31 @@ fn unreadable_policy(region: &str, bucket: &str, error: &serde_json::Error) -> c
             format!("the bucket policy is not valid JSON: {error}"),
             KINDS,
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unreadable_policy_is_kept_with_a_gap_naming_the_bucket() {
+        let mut part = Part::default();
+        let document = policy_document("{\"Statement\": [", "eu-west-1", "logs", &mut part);
+        assert_eq!(document, serde_json::Value::String("{\"Statement\": [".into()));
+        let gap = &part.gaps[0];
+        assert_eq!(
+            (gap.resource_id.as_deref(), gap.code.as_str(), gap.region.as_str()),
+            (Some("logs"), "UnreadablePolicy", "eu-west-1")
+        );
+        let mut part = Part::default();
+        let document = policy_document("{\"Statement\": []}", "eu-west-1", "logs", &mut part);
+        assert!(document.is_object() && part.gaps.is_empty());
+    }
+
+    #[test]
+    fn bucket_arns_use_the_partition() {
+        assert_eq!(bucket_arn("aws-cn", "b"), "arn:aws-cn:s3:::b");
+        assert_eq!(bucket_arn("aws", "b"), "arn:aws:s3:::b");
     }
 }
