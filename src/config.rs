@@ -35,6 +35,10 @@
 //! evidence = "https://tickets.example.com/OPS-201"
 //! valid_days = 90                           # counts from `date`
 //!
+//! [network]
+//! world_prefix_v4 = 8    # a public IPv4 block this large or larger is "the world"
+//! world_prefix_v6 = 16   # likewise for IPv6
+//!
 //! [probe]
 //! endpoints = ["app.example.com", "https://api.example.com/health"]
 //! ca_certs = ["certs/corp-ca.pem"]   # relative to the configuration file
@@ -68,6 +72,8 @@ pub struct Config {
     /// Manual checklist items attested, as snapshot resources.
     pub attestations: Vec<crate::snapshot::monitoring::Attestation>,
     pub probe: ProbeConfig,
+    /// `[network]`: how large a public block counts as the world.
+    pub network: crate::semantics::network::World,
     /// Positions of the waivers' `rule` values, for `check_rules`.
     waiver_rules: Vec<Spanned<String>>,
 }
@@ -154,6 +160,15 @@ struct RawConfig {
     attestations: Vec<Spanned<RawAttestation>>,
     #[serde(default)]
     probe: Option<RawProbe>,
+    #[serde(default)]
+    network: Option<RawNetwork>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNetwork {
+    world_prefix_v4: Option<Spanned<i64>>,
+    world_prefix_v6: Option<Spanned<i64>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -262,6 +277,9 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigErrors> {
     waivers(raw.waivers, &mut config, &mut problems);
     if let Some(probe) = raw.probe {
         config.probe = probe_table(&probe, &mut problems);
+    }
+    if let Some(network) = raw.network {
+        config.network = network_table(&network, &mut problems);
     }
     if problems.list.is_empty() {
         Ok(config)
@@ -384,6 +402,29 @@ fn waivers(raw: Vec<Spanned<RawWaiver>>, config: &mut Config, problems: &mut Pro
             origin: format!("{}:{line}", problems.path.display()),
         });
     }
+}
+
+/// `[network]`: the prefix lengths at which a public block counts as the
+/// world (open to the internet), for IPv4 and IPv6.
+fn network_table(raw: &RawNetwork, problems: &mut Problems) -> crate::semantics::network::World {
+    let mut world = crate::semantics::network::World::default();
+    for (key, value, max, field) in [
+        ("world_prefix_v4", &raw.world_prefix_v4, 32, &mut world.max_prefix_v4),
+        ("world_prefix_v6", &raw.world_prefix_v6, 128, &mut world.max_prefix_v6),
+    ] {
+        let Some(value) = value else { continue };
+        match u8::try_from(*value.get_ref()) {
+            Ok(prefix) if i64::from(prefix) <= max => *field = prefix,
+            _ => problems.at(
+                value.span().start,
+                format!(
+                    "network.{key} is {}; use a prefix length from 0 to {max}",
+                    value.get_ref()
+                ),
+            ),
+        }
+    }
+    world
 }
 
 /// `[probe]`: endpoints, CA bundles (relative to the file), timeout.
@@ -628,6 +669,18 @@ mod tests {
         let config = parse(text, Path::new("audit.toml")).expect("valid");
         assert_eq!(config.waivers[0].origin, "audit.toml:1");
         assert_eq!(config.waivers[0].expires.to_string(), "2026-12-31");
+    }
+
+    #[test]
+    fn the_network_table_sets_what_counts_as_the_world() {
+        let config = parse("[network]\nworld_prefix_v4 = 4\n", Path::new("audit.toml")).expect("valid");
+        assert_eq!(config.network.max_prefix_v4, 4);
+        assert_eq!(config.network.max_prefix_v6, 16, "the default stays");
+        let errors = parse("[network]\nworld_prefix_v6 = 129\n", Path::new("audit.toml")).expect_err("invalid");
+        assert_eq!(
+            errors.0[0].to_string(),
+            "audit.toml:2:19: network.world_prefix_v6 is 129; use a prefix length from 0 to 128"
+        );
     }
 
     #[test]

@@ -60,6 +60,44 @@ fn a_gap_in_joined_data_makes_the_resource_error() {
 }
 
 #[test]
+fn a_resource_whose_detail_call_failed_errors_even_when_the_rule_would_not_apply() {
+    // `when` reads the user data the failed call would have returned.
+    let snap = snapshot_from(base(
+        serde_json::json!({"ec2.instance": [{"id": "i-1", "region": "us-east-1"}, {"id": "i-2", "region": "us-east-1"}]}),
+        serde_json::json!([{"service": "ec2", "region": "us-east-1", "operation": "DescribeInstanceAttribute",
+            "code": "UnauthorizedOperation", "kinds": ["ec2.instance"], "resource_id": "i-1"}]),
+    ));
+    let report = run(&snap, &["ec2-no-secrets-in-user-data"]);
+    let statuses: Vec<(Status, &str)> = report
+        .findings
+        .iter()
+        .map(|f| (f.status, f.resource.id.as_str()))
+        .collect();
+    // i-2 has no user data: out of scope, nothing said about it.
+    assert_eq!(statuses, vec![(Status::Error, "i-1")]);
+}
+
+#[test]
+fn a_resource_named_by_a_gap_but_never_seen_is_an_error_of_its_own() {
+    let snap = snapshot_from(base(
+        serde_json::json!({"s3.bucket": [{"id": "assets", "region": "us-east-1"}]}),
+        serde_json::json!([{"service": "s3", "region": "global", "operation": "GetBucketLocation",
+            "code": "AccessDenied", "kinds": ["s3.bucket"], "resource_id": "payroll"}]),
+    ));
+    let report = run(&snap, &["s3-bucket-encrypted"]);
+    let statuses: Vec<(Status, &str)> = report
+        .findings
+        .iter()
+        .map(|f| (f.status, f.resource.id.as_str()))
+        .collect();
+    assert!(statuses.contains(&(Status::Error, "payroll")), "{statuses:?}");
+    assert!(
+        statuses.iter().any(|(_, id)| *id == "assets"),
+        "the bucket that was read is judged as usual: {statuses:?}"
+    );
+}
+
+#[test]
 fn a_gap_in_another_service_does_not_affect_unrelated_rules() {
     let snap = snapshot_from(base(
         serde_json::json!({"ec2.address": [{"id": "eipalloc-1", "region": "us-east-1", "instance_id": "i-1"}]}),

@@ -1,5 +1,5 @@
 //! `docs/iam-policy.json` grants exactly the calls the collector makes, and
-//! every one of them only reads. Adding a call to `src/collect/` without
+//! every one of them only reads. Adding a call to `src/source/aws/` without
 //! adding its action to the policy (or leaving a stale action behind) fails
 //! this test.
 

@@ -5,7 +5,7 @@
 //! | function | meaning |
 //! |---|---|
 //! | `covers_port(permission, port)` | a normalised security group permission (tcp or all protocols) includes `port` |
-//! | `is_world_cidr(cidr)` | `0.0.0.0/0` or `::/0` |
+//! | `is_world_cidr(cidr)` | a public block of /8 (IPv4) or /16 (IPv6) or larger, `0.0.0.0/0` and `::/0` included |
 //! | `looks_like_secret(name, value)` | an environment variable holds a secret in plain text |
 //! | `mask_secret(value)` | at most three characters of a secret and its length |
 //! | `secrets_in_text(text)` | masked findings in free text (user data) |

@@ -106,8 +106,11 @@ pub fn evaluate(mut snapshot: Snapshot, inputs: &Inputs, settings: &Settings) ->
         .resources
         .attestation
         .extend(inputs.config.attestations.iter().cloned());
-    let day = settings.options.evaluation_day(snapshot.collected_at);
-    let prepared = crate::prepare::prepare_on(&snapshot, day);
+    let options = crate::prepare::Options {
+        today: settings.options.evaluation_day(snapshot.collected_at),
+        world: inputs.config.network,
+    };
+    let prepared = crate::prepare::prepare_with(&snapshot, &options);
     let report = engine::evaluate(&inputs.rules, &prepared, &settings.options);
     for notice in &report.notices {
         eprintln!("warning: {}", notice.message);

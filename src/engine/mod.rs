@@ -217,11 +217,17 @@ fn evaluate_item(
         format!(" in {}", resource.region)
     };
     let missing = gaps_for(gaps, rule, item.region(), Some(item.id()));
+    // A gap naming this very resource (its detail call failed) leaves
+    // unknown the very data `when` may read (user data, a distribution's
+    // configuration): the rule cannot even say whether it applies.
+    let own_gap = missing
+        .iter()
+        .any(|g| g.resource_id.as_deref() == Some(item.id()) && g.covers(&item.resource.kind, item.region()));
     match outcome(rule, root, item.value.as_ref(), params, account) {
         // Out of scope on partial data may be wrong too, but saying nothing
         // about a resource the rule does not apply to is what the user expects;
         // the region-level error below still reports the gap.
-        Outcome::OutOfScope => None,
+        Outcome::OutOfScope if !own_gap => None,
         _ if !missing.is_empty() => Some(finding(
             rule,
             Status::Error,
@@ -229,6 +235,8 @@ fn evaluate_item(
             format!("{display}{scope}: {}", gap_message(&missing)),
             Vec::new(),
         )),
+        // (Only reached without a gap: with an own gap, the arm above.)
+        Outcome::OutOfScope => None,
         Outcome::Pass => Some(finding(
             rule,
             Status::Pass,
@@ -385,6 +393,26 @@ fn scope_findings(rule: &Rule, gaps: &[Gap], findings: &mut Vec<Finding>) -> boo
         }
     }
     let mut extra = Vec::new();
+    // A resource named by a gap that was never seen (its listing detail
+    // failed and the collector could not keep it): an error of its own.
+    for gap in gaps {
+        let Some(id) = gap.resource_id.as_deref() else { continue };
+        let Some(kind) = rule.kinds.iter().find(|k| gap.concerns(k)) else {
+            continue;
+        };
+        let seen = findings.iter().any(|f| f.resource.id == id && f.resource.kind == *kind);
+        if !seen {
+            let resource = Arc::new(ResourceRef {
+                kind: kind.clone(),
+                id: id.into(),
+                arn: String::new(),
+                region: gap.region.clone(),
+                name: String::new(),
+            });
+            let message = format!("{kind} {id}: {}", gap_message(&[gap]));
+            extra.push(finding(rule, Status::Error, resource, message, Vec::new()));
+        }
+    }
     for (region, gaps) in regions {
         let resource = Arc::new(ResourceRef {
             kind: "region".into(),

@@ -7,7 +7,7 @@ use super::joins::BucketOrigin;
 use super::network::PermissionView;
 use super::{Join, Joins};
 use crate::semantics::iam_policy::{self, Statement};
-use crate::semantics::network::is_world_cidr;
+use crate::semantics::network::world_sources;
 use crate::semantics::s3::bucket_public;
 use crate::snapshot::data::*;
 use serde::Serialize;
@@ -72,7 +72,12 @@ impl Derive for ReplicationGroup {
             joins
                 .security_groups
                 .get(&(self.region.as_str(), id.as_str()))
-                .is_some_and(|sg| sg.ingress.iter().any(|p| p.cidrs.iter().any(|c| is_world_cidr(c))))
+                .is_some_and(|sg| {
+                    sg.ingress.iter().any(|p| {
+                        let cidrs: Vec<&str> = p.cidrs.iter().map(String::as_str).collect();
+                        !world_sources(&cidrs, &joins.world).is_empty()
+                    })
+                })
         };
         ReplicationGroupFields {
             public_subnet_ids: joins.public_subnets(&self.region, &self.subnet_ids),

@@ -1,6 +1,7 @@
 //! Lookups across kinds, built once per snapshot and read by every kind's
 //! derive step.
 
+use crate::semantics::network::World;
 use crate::semantics::s3::s3_origin_bucket;
 use crate::snapshot::{Resource, Snapshot, compute, data, edge, identity, monitoring, network};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -26,6 +27,8 @@ pub struct Joins<'a> {
     pub now: DateTime<Utc>,
     /// The evaluation day, for expiry (attestations).
     pub today: NaiveDate,
+    /// How large a public block counts as the world.
+    pub world: World,
     pub security_groups: HashMap<Key<'a>, &'a network::SecurityGroup>,
     /// Whether each subnet routes to an internet gateway, and its route table.
     pub subnet_public: HashMap<Key<'a>, (bool, &'a str)>,
@@ -66,7 +69,7 @@ fn group<'a, T, K: std::hash::Hash + Eq>(items: &'a [T], key: impl Fn(&'a T) -> 
 }
 
 impl<'a> Joins<'a> {
-    pub fn new(s: &'a Snapshot, today: NaiveDate) -> Joins<'a> {
+    pub fn new(s: &'a Snapshot, options: &super::Options) -> Joins<'a> {
         let r = &s.resources;
         let (subnet_public, subnets_by_vpc) = subnets(s);
 
@@ -112,7 +115,8 @@ impl<'a> Joins<'a> {
 
         Joins {
             now: s.collected_at,
-            today,
+            today: options.today,
+            world: options.world,
             security_groups: r.ec2_security_group.iter().map(|g| (key(g), g)).collect(),
             subnet_public,
             subnets_by_vpc,

@@ -32,6 +32,7 @@ pub use joins::Joins;
 pub use synthetic::{SYNTHETIC_KINDS, is_known_kind};
 
 use crate::cel::serialize::{map_of, to_entries};
+use crate::semantics::network::World;
 use crate::snapshot::{Account, Gap, Resource, ResourceRef, Snapshot};
 use cel::common::value::Val;
 use chrono::{DateTime, Utc};
@@ -159,7 +160,27 @@ pub fn prepare(snapshot: &Snapshot) -> Prepared {
 /// than the day of collection. Ages of credentials stay relative to the
 /// collection, which is when they were observed.
 pub fn prepare_on(snapshot: &Snapshot, today: chrono::NaiveDate) -> Prepared {
-    let joins = Joins::new(snapshot, today);
+    prepare_with(
+        snapshot,
+        &Options {
+            today,
+            world: World::default(),
+        },
+    )
+}
+
+/// What preparation takes besides the snapshot.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// The day expiry (attestations) is judged on.
+    pub today: chrono::NaiveDate,
+    /// How large a public block counts as the world.
+    pub world: World,
+}
+
+/// Prepares `snapshot` with `options`.
+pub fn prepare_with(snapshot: &Snapshot, options: &Options) -> Prepared {
+    let joins = Joins::new(snapshot, options);
     let mut built = Built::default();
     prepare_stored(snapshot, &joins, &mut built);
     built

@@ -4,7 +4,7 @@
 
 use super::derive::{Derive, SUBNETS, stored_only};
 use super::{Join, Joins};
-use crate::semantics::network::{is_world_cidr, protocol_name};
+use crate::semantics::network::{World, protocol_name, world_sources};
 use crate::snapshot::network::*;
 use serde::Serialize;
 
@@ -19,8 +19,10 @@ pub struct PermissionView<'a> {
     pub source_groups: &'a [String],
     pub prefix_lists: &'a [String],
     pub description: &'a str,
-    /// Some source is the whole internet.
+    /// Its sources together reach the whole internet, or a public block at
+    /// least as large as [`World`] says (see `crate::semantics::network`).
     pub open_to_world: bool,
+    /// The sources that do.
     pub world_cidrs: Vec<&'a str>,
     /// `tcp 22-22 from 0.0.0.0/0`, for evidence.
     pub summary: String,
@@ -30,7 +32,7 @@ pub struct PermissionView<'a> {
 }
 
 impl<'a> PermissionView<'a> {
-    pub fn of(p: &'a Permission) -> PermissionView<'a> {
+    pub fn of(p: &'a Permission, world: &World) -> PermissionView<'a> {
         let protocol = protocol_name(&p.protocol);
         let (from, to) = if protocol == "all" {
             (0, 65535)
@@ -49,12 +51,8 @@ impl<'a> PermissionView<'a> {
         } else {
             format!("{protocol} {from}-{to}")
         };
-        let world_cidrs: Vec<&str> = p
-            .cidrs
-            .iter()
-            .filter(|c| is_world_cidr(c))
-            .map(String::as_str)
-            .collect();
+        let cidrs: Vec<&str> = p.cidrs.iter().map(String::as_str).collect();
+        let world_cidrs = world_sources(&cidrs, world);
         PermissionView {
             protocol,
             from_port: from,
@@ -77,7 +75,7 @@ impl<'a> PermissionView<'a> {
         for id in ids {
             if let Some(sg) = joins.security_groups.get(&(region, id.as_str())) {
                 out.extend(sg.ingress.iter().map(|p| {
-                    let mut view = PermissionView::of(p);
+                    let mut view = PermissionView::of(p, &joins.world);
                     view.summary = format!("{id}: {}", view.summary);
                     view.group_id = Some(id);
                     view
@@ -97,11 +95,12 @@ pub struct SecurityGroupFields<'a> {
 
 impl Derive for SecurityGroup {
     type Fields<'a> = SecurityGroupFields<'a>;
-    fn derive<'a>(&'a self, _: &'a Joins<'a>) -> Self::Fields<'a> {
+    fn derive<'a>(&'a self, joins: &'a Joins<'a>) -> Self::Fields<'a> {
+        let view = |p| PermissionView::of(p, &joins.world);
         SecurityGroupFields {
             is_default: self.name == "default",
-            ingress: self.ingress.iter().map(PermissionView::of).collect(),
-            egress: self.egress.iter().map(PermissionView::of).collect(),
+            ingress: self.ingress.iter().map(view).collect(),
+            egress: self.egress.iter().map(view).collect(),
         }
     }
 }

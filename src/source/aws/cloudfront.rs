@@ -7,6 +7,7 @@ use crate::snapshot::edge::{
     Behavior, CustomOrigin, Distribution, Hsts, Origin, ResponseHeadersPolicy, ViewerCertificate,
 };
 use aws_sdk_cloudfront::Client;
+use aws_sdk_cloudfront::operation::get_distribution::GetDistributionOutput;
 
 /// The kinds this collector writes.
 pub const KINDS: &[&str] = &["cloudfront.distribution", "cloudfront.response_headers_policy"];
@@ -53,14 +54,27 @@ pub async fn collect(config: aws_config::SdkConfig) -> Part {
             });
             continue;
         };
-        // An answer without the distribution or its configuration: kept,
-        // with a gap naming it, like a failed call.
-        let Some((distribution, d)) = out
-            .distribution()
-            .and_then(|distribution| Some((distribution, distribution.distribution_config()?)))
-        else {
+        record(&id, &out, &mut part);
+    }
+    response_headers_policies(&client, &mut part).await;
+    part
+}
+
+/// Records the distribution of a `GetDistribution` answer. An answer
+/// without the distribution or its configuration keeps the distribution,
+/// with a gap naming it, like a failed call: dropping it would hide it.
+fn record(id: &str, out: &GetDistributionOutput, part: &mut Part) {
+    let parts = out
+        .distribution()
+        .and_then(|distribution| Some((distribution, distribution.distribution_config()?)));
+    match parts {
+        Some((distribution, d)) => part
+            .resources
+            .cloudfront_distribution
+            .push(distribution_of(distribution, d)),
+        None => {
             part.gaps.push(Gap {
-                resource_id: Some(id.clone()),
+                resource_id: Some(id.to_string()),
                 ..super::call::note(
                     "cloudfront",
                     "global",
@@ -71,18 +85,12 @@ pub async fn collect(config: aws_config::SdkConfig) -> Part {
                 )
             });
             part.resources.cloudfront_distribution.push(Distribution {
-                id,
+                id: id.to_string(),
                 region: "global".into(),
                 ..Distribution::default()
             });
-            continue;
-        };
-        part.resources
-            .cloudfront_distribution
-            .push(distribution_of(distribution, d));
+        }
     }
-    response_headers_policies(&client, &mut part).await;
-    part
 }
 
 /// A distribution from its full configuration.
@@ -207,5 +215,26 @@ async fn response_headers_policies(client: &Client, part: &mut Part) {
         if marker.is_none() {
             return;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_answer_without_a_configuration_keeps_the_distribution_with_a_gap() {
+        let mut part = Part::default();
+        record("E1", &GetDistributionOutput::builder().build(), &mut part);
+        let kept: Vec<&str> = part
+            .resources
+            .cloudfront_distribution
+            .iter()
+            .map(|d| d.id.as_str())
+            .collect();
+        assert_eq!(kept, ["E1"]);
+        assert_eq!(part.gaps.len(), 1);
+        assert_eq!(part.gaps[0].resource_id.as_deref(), Some("E1"));
+        assert_eq!(part.gaps[0].code, "IncompleteAnswer");
     }
 }

@@ -4,6 +4,8 @@
 use super::Part;
 use crate::snapshot::data::{DbInstance, ParameterGroup};
 use aws_sdk_rds::Client;
+use aws_sdk_rds::operation::describe_db_parameter_groups::DescribeDbParameterGroupsOutput;
+use aws_sdk_rds::types::DbParameterGroup;
 use std::collections::BTreeSet;
 
 /// The kinds this collector writes.
@@ -94,17 +96,7 @@ async fn parameter_groups(client: &Client, region: &str, used: BTreeSet<String>,
         ) else {
             continue;
         };
-        let Some(group) = group.db_parameter_groups().first().cloned() else {
-            // Asked by name and not returned: the rules that read its
-            // parameters must not take "not set" for an answer.
-            part.gaps.push(super::call::note(
-                "rds",
-                region,
-                "DescribeDBParameterGroups",
-                "IncompleteAnswer",
-                format!("the parameter group `{name}` was not returned"),
-                kinds,
-            ));
+        let Some(group) = named_group(&group, &name, region, part) else {
             continue;
         };
         let pages = each_page!(
@@ -129,5 +121,55 @@ async fn parameter_groups(client: &Client, region: &str, used: BTreeSet<String>,
             family: group.db_parameter_group_family().unwrap_or_default().into(),
             parameters,
         });
+    }
+}
+
+/// The group of a `DescribeDBParameterGroups` answer for `name`. Asked by
+/// name and not returned is a gap: the rules that read its parameters must
+/// not take "not set" for an answer.
+fn named_group(
+    out: &DescribeDbParameterGroupsOutput,
+    name: &str,
+    region: &str,
+    part: &mut Part,
+) -> Option<DbParameterGroup> {
+    let group = out
+        .db_parameter_groups()
+        .iter()
+        .find(|g| g.db_parameter_group_name() == Some(name));
+    if group.is_none() {
+        part.gaps.push(super::call::note(
+            "rds",
+            region,
+            "DescribeDBParameterGroups",
+            "IncompleteAnswer",
+            format!("the parameter group `{name}` was not returned"),
+            &["rds.parameter_group"],
+        ));
+    }
+    group.cloned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_group_asked_for_and_not_returned_is_a_gap() {
+        let mut part = Part::default();
+        let empty = DescribeDbParameterGroupsOutput::builder().build();
+        assert!(named_group(&empty, "prod-pg", "eu-west-1", &mut part).is_none());
+        assert_eq!(part.gaps.len(), 1);
+        assert_eq!(
+            (part.gaps[0].code.as_str(), part.gaps[0].kinds.as_slice()),
+            ("IncompleteAnswer", &["rds.parameter_group".to_string()][..])
+        );
+
+        let mut part = Part::default();
+        let answer = DescribeDbParameterGroupsOutput::builder()
+            .db_parameter_groups(DbParameterGroup::builder().db_parameter_group_name("prod-pg").build())
+            .build();
+        assert!(named_group(&answer, "prod-pg", "eu-west-1", &mut part).is_some());
+        assert!(part.gaps.is_empty());
     }
 }

@@ -54,9 +54,18 @@ pub async fn collect(config: aws_sdk_s3::Config, partition: &str) -> Part {
                 Some(c) if c == "EU" => "eu-west-1".to_string(),
                 Some(c) => c,
             },
+            // Its region unknown, its settings cannot be read: the bucket is
+            // kept (region `global`, like the gap), so that its rules report
+            // `error`. The buckets that deny the auditor are the sensitive ones.
             Err(e) => {
                 let gap = super::resource_gap("s3", "global", "GetBucketLocation", KINDS, &name, &e);
                 part.gaps.push(gap);
+                part.resources.s3_bucket.push(Bucket {
+                    arn: bucket_arn(partition, &name),
+                    id: name,
+                    region: "global".into(),
+                    ..Bucket::default()
+                });
                 continue;
             }
         };
