@@ -9,7 +9,8 @@ if [ ! -x .moto/venv/bin/moto_server ] || ! .moto/venv/bin/python -c "import mot
   .moto/venv/bin/pip install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION"
 fi
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-MOTO_EC2_LOAD_DEFAULT_AMIS=false .moto/venv/bin/moto_server -H 127.0.0.1 -p "$port" > .moto/server.log 2>&1 &
+# AWS managed policies (AdministratorAccess) are attached by the seed.
+MOTO_EC2_LOAD_DEFAULT_AMIS=false MOTO_IAM_LOAD_MANAGED_POLICIES=true .moto/venv/bin/moto_server -H 127.0.0.1 -p "$port" > .moto/server.log 2>&1 &
 moto_pid=$!
 trap 'kill "$moto_pid" 2>/dev/null || true' EXIT
 for _ in $(seq 1 50); do

@@ -189,6 +189,11 @@ admin = iam.create_policy(PolicyName="everything", PolicyDocument=json.dumps({
     "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))["Policy"]["Arn"]
 iam.attach_user_policy(UserName="alice", PolicyArn=admin)
 iam.update_account_password_policy(MinimumPasswordLength=8)
+# bob is an administrator through his group, with AWS's own policy.
+iam.create_user(UserName="bob")
+iam.create_group(GroupName="admins")
+iam.attach_group_policy(GroupName="admins", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
+iam.add_user_to_group(GroupName="admins", UserName="bob")
 
 # --- Elastic Beanstalk: an environment whose settings moto cannot serve
 # (DescribeConfigurationSettings answers 500): a real gap.

@@ -123,6 +123,12 @@ fn collect_reads_every_seeded_service() {
     assert_eq!(policy["document"]["Statement"][0]["Action"], "*");
     assert_eq!(policy["attached_to"], serde_json::json!(["user/alice"]));
     assert_eq!(find("iam.user", "alice")["password_enabled"], true);
+    let bob = find("iam.user", "bob");
+    assert_eq!(bob["groups"], serde_json::json!(["admins"]));
+    assert_eq!(
+        bob["group_policy_arns"],
+        serde_json::json!(["arn:aws:iam::aws:policy/AdministratorAccess"])
+    );
     assert_eq!(find("cloudtrail.trail", "org-trail")["is_logging"], true);
     assert_eq!(find("sns.topic", "ops-alerts")["subscriptions"][0]["protocol"], "email");
 
@@ -219,6 +225,8 @@ fn the_collected_account_gets_the_right_findings() {
         ("elbv2-waf-attached", "web", "fail"),
         // Identity, keys, logging, detection.
         ("iam-no-admin-policies", "everything", "fail"),
+        ("iam-no-admin-attached", "alice", "fail"),
+        ("iam-no-admin-attached", "bob", "fail"),
         ("iam-user-console-mfa", "alice", "fail"),
         ("iam-password-policy", "123456789012", "fail"),
         ("cloudtrail-multi-region", "123456789012", "pass"),

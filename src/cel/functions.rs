@@ -10,6 +10,7 @@
 //! | `mask_secret(value)` | at most three characters of a secret and its length |
 //! | `secrets_in_text(text)` | masked findings in free text (user data) |
 //! | `action_matches(actions, action)` | any IAM action pattern (wildcards) in the list matches `action` |
+//! | `allows_on_every(statement, action, service, type)` | a normalised statement allows `action` on every resource of `type` of `service` (`Resource` `*` or `…:secret:*`, `NotAction`, `NotResource` included) |
 //! | `arn_part(arn, part)` | `partition`, `service`, `region`, `account` or `resource` of an ARN |
 
 use super::shared_map::SharedMap;
@@ -35,6 +36,7 @@ fn build() -> Env {
         cel::add_overload!(env, fn secrets_in_text: (CelString) -> CelList, name = "secrets_in_text"),
         cel::add_overload!(env, fn action_matches: (CelList, CelString) -> CelBool, name = "action_matches"),
         cel::add_overload!(env, fn arn_part: (CelString, CelString) -> Result<CelString>, name = "arn_part"),
+        cel::add_overload!(env, fn allows_on_every: (SharedMap, CelString, CelString, CelString) -> Result<CelBool>, name = "allows_on_every"),
     ];
     for result in results {
         if let Err(e) = result {
@@ -97,6 +99,45 @@ fn action_matches(actions: &CelList<'_>, action: &CelString<'_>) -> CelBool {
             .is_some_and(|p| policy::action_matches(p.inner(), action.inner()))
     });
     CelBool::from(matched)
+}
+
+/// The strings of a list field of a map (a normalised statement's `actions`).
+fn string_list(map: &SharedMap, key: &str, function: &str) -> Result<Vec<String>, ExecutionError> {
+    let list = field(map, key)
+        .and_then(|v| v.downcast_ref::<CelList>())
+        .ok_or_else(|| ExecutionError::function_error(function, format!("the statement has no list `{key}`")))?;
+    Ok(list
+        .inner()
+        .iter()
+        .filter_map(|v| v.downcast_ref::<CelString>().map(|s| s.inner().to_string()))
+        .collect())
+}
+
+fn allows_on_every(
+    statement: &SharedMap,
+    action: &CelString<'_>,
+    service: &CelString<'_>,
+    resource_type: &CelString<'_>,
+) -> Result<CelBool, ExecutionError> {
+    let name = "allows_on_every";
+    let effect = field(statement, "effect")
+        .and_then(|v| v.downcast_ref::<CelString>())
+        .map(|s| s.inner().to_string())
+        .ok_or_else(|| ExecutionError::function_error(name, "the statement has no string `effect`"))?;
+    let statement = policy::Statement {
+        effect,
+        actions: string_list(statement, "actions", name)?,
+        not_actions: string_list(statement, "not_actions", name)?,
+        resources: string_list(statement, "resources", name)?,
+        not_resources: string_list(statement, "not_resources", name)?,
+        ..policy::Statement::default()
+    };
+    Ok(CelBool::from(policy::allows_on_every(
+        &statement,
+        action.inner(),
+        service.inner(),
+        resource_type.inner(),
+    )))
 }
 
 fn arn_part(arn: &CelString<'_>, part: &CelString<'_>) -> Result<CelString<'static>, ExecutionError> {

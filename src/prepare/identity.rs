@@ -40,9 +40,30 @@ pub struct AccessKeyView<'a> {
     pub derived: AccessKeyFields,
 }
 
+/// The managed policies among `arns` that grant full access: AWS's
+/// `AdministratorAccess` (in any partition), or a customer managed policy
+/// of the snapshot with a full-access statement.
+fn admin_policies<'a>(arns: impl Iterator<Item = &'a String>, joins: &Joins) -> Vec<&'a str> {
+    let mut admin: Vec<&str> = arns
+        .filter(|arn| {
+            arn.ends_with(":iam::aws:policy/AdministratorAccess")
+                || joins
+                    .policies
+                    .get(arn.as_str())
+                    .is_some_and(|p| iam_policy::normalise(&p.document).iter().any(|s| s.full_access))
+        })
+        .map(String::as_str)
+        .collect();
+    admin.sort_unstable();
+    admin.dedup();
+    admin
+}
+
 #[derive(Debug, Default, Serialize)]
 pub struct UserFields<'a> {
     pub access_keys: Vec<AccessKeyView<'a>>,
+    /// Attached policies, directly or through a group, that grant full access.
+    pub admin_policies: Vec<&'a str>,
     pub mfa_active: bool,
     /// Days since the console password was last used (else created); null
     /// without a console password.
@@ -51,7 +72,10 @@ pub struct UserFields<'a> {
 
 impl Derive for User {
     type Fields<'a> = UserFields<'a>;
-    const JOINS: &'static [Join] = &[("access_keys", &["iam.access_key"])];
+    const JOINS: &'static [Join] = &[
+        ("access_keys", &["iam.access_key"]),
+        ("admin_policies", &["iam.policy"]),
+    ];
     fn derive<'a>(&'a self, joins: &'a Joins<'a>) -> Self::Fields<'a> {
         let keys = joins.keys_by_user.get(self.id.as_str()).map_or(&[][..], Vec::as_slice);
         UserFields {
@@ -62,6 +86,7 @@ impl Derive for User {
                     derived: AccessKeyFields::of(key, joins),
                 })
                 .collect(),
+            admin_policies: admin_policies(self.attached_policy_arns.iter().chain(&self.group_policy_arns), joins),
             mfa_active: !self.mfa_devices.is_empty(),
             password_unused_days: self
                 .password_enabled
@@ -86,4 +111,20 @@ impl Derive for Policy {
     }
 }
 
-stored_only!(Secret, Key, Role, PasswordPolicy, RootUser);
+#[derive(Debug, Default, Serialize)]
+pub struct RoleFields<'a> {
+    /// Attached policies that grant full access.
+    pub admin_policies: Vec<&'a str>,
+}
+
+impl Derive for Role {
+    type Fields<'a> = RoleFields<'a>;
+    const JOINS: &'static [Join] = &[("admin_policies", &["iam.policy"])];
+    fn derive<'a>(&'a self, joins: &'a Joins<'a>) -> Self::Fields<'a> {
+        RoleFields {
+            admin_policies: admin_policies(self.attached_policy_arns.iter(), joins),
+        }
+    }
+}
+
+stored_only!(Secret, Key, PasswordPolicy, RootUser);

@@ -48,6 +48,8 @@ pub struct Joins<'a> {
     pub registry_scanning: HashMap<&'a str, &'a compute::RegistryScanning>,
     pub keys_by_user: HashMap<&'a str, Vec<&'a identity::AccessKey>>,
     pub buckets: HashMap<&'a str, &'a data::Bucket>,
+    /// Managed policies by ARN.
+    pub policies: HashMap<&'a str, &'a identity::Policy>,
     pub root_user: Option<&'a identity::RootUser>,
     pub password_policy: Option<&'a identity::PasswordPolicy>,
     pub trails: &'a [monitoring::Trail],
@@ -138,6 +140,12 @@ impl<'a> Joins<'a> {
             registry_scanning: r.ecr_registry_scanning.iter().map(|g| (g.region.as_str(), g)).collect(),
             keys_by_user: group(&r.iam_access_key, |k| k.user.as_str()),
             buckets: r.s3_bucket.iter().map(|b| (b.id.as_str(), b)).collect(),
+            policies: r
+                .iam_policy
+                .iter()
+                .filter(|p| !p.arn.is_empty())
+                .map(|p| (p.arn.as_str(), p))
+                .collect(),
             root_user: r.iam_root_user.first(),
             password_policy: r.iam_password_policy.first(),
             trails: &r.cloudtrail_trail,

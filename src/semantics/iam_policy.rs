@@ -25,6 +25,12 @@ pub struct Statement {
     /// `*`, `AWS:arn:...`, `Service:cloudfront.amazonaws.com`, `Federated:...`.
     pub principals: Vec<String>,
     pub conditions: Vec<Condition>,
+    /// An `Allow` of every action on every resource: `Action` `*` (or
+    /// `*:*`), or a `NotAction` that leaves all but a few actions; on
+    /// `Resource` `*` (`*:*`, `*/*`), or a `NotResource` that leaves all but
+    /// a few resources. Conditions are not weighed: an administrator grant
+    /// behind MFA is still one.
+    pub full_access: bool,
 }
 
 /// One condition test.
@@ -56,7 +62,28 @@ pub fn normalise(document: &Value) -> Vec<Statement> {
     statements.into_iter().map(statement).collect()
 }
 
+/// Patterns that match every action, or every resource.
+const EVERYTHING: &[&str] = &["*", "*:*", "*/*"];
+
+fn everything(patterns: &[String]) -> bool {
+    patterns.iter().any(|p| EVERYTHING.contains(&p.trim()))
+}
+
+/// Whether a statement allows every action on every resource (see
+/// [`Statement::full_access`]).
+fn full_access(s: &Statement) -> bool {
+    let all_actions = everything(&s.actions) || (!s.not_actions.is_empty() && !everything(&s.not_actions));
+    let all_resources = everything(&s.resources) || (!s.not_resources.is_empty() && !everything(&s.not_resources));
+    s.effect == "Allow" && all_actions && all_resources
+}
+
 fn statement(s: &Value) -> Statement {
+    let mut statement = read_statement(s);
+    statement.full_access = full_access(&statement);
+    statement
+}
+
+fn read_statement(s: &Value) -> Statement {
     Statement {
         sid: s.get("Sid").and_then(Value::as_str).unwrap_or_default().to_string(),
         effect: s.get("Effect").and_then(Value::as_str).unwrap_or_default().to_string(),
@@ -66,6 +93,7 @@ fn statement(s: &Value) -> Statement {
         not_resources: strings(s.get("NotResource")),
         principals: principals(s.get("Principal")),
         conditions: conditions(s.get("Condition")),
+        full_access: false,
     }
 }
 
@@ -128,6 +156,40 @@ pub fn is_everyone(principals: &[String]) -> bool {
     principals.iter().any(|p| p == "*" || p == "AWS:*")
 }
 
+/// Whether a resource pattern covers every resource of `resource_type` of
+/// `service`, whatever its name: `*`, or an ARN pattern whose service part
+/// matches `service` and whose resource part matches any name of that type
+/// (`arn:aws:secretsmanager:*:*:secret:*`, `…:us-east-1:123456789012:secret:*`).
+/// Partition, region and account are not narrowing here: every secret of a
+/// region is still every secret.
+pub fn covers_every(pattern: &str, service: &str, resource_type: &str) -> bool {
+    let pattern = pattern.trim().to_ascii_lowercase();
+    if pattern == "*" {
+        return true;
+    }
+    let parts: Vec<&str> = pattern.splitn(6, ':').collect();
+    let glob = |p: &str, t: &str| crate::glob::wildcard_match(p.as_bytes(), t.as_bytes());
+    // A name no real resource has: only a pattern that matches any name matches it.
+    let any_name = format!("{}:\u{1}\u{2}/\u{3}", resource_type.to_ascii_lowercase());
+    let any_path = format!("{}/\u{1}\u{2}/\u{3}", resource_type.to_ascii_lowercase());
+    parts.len() == 6
+        && parts[0] == "arn"
+        && glob(parts[2], &service.to_ascii_lowercase())
+        && (glob(parts[5], &any_name) || glob(parts[5], &any_path))
+}
+
+/// Whether a statement allows `action` on every resource of `resource_type`
+/// of `service`: an `Allow` whose `Action` matches it (or whose `NotAction`
+/// does not), on a resource pattern that covers them all (or a
+/// `NotResource`, which allows everything it does not list).
+pub fn allows_on_every(s: &Statement, action: &str, service: &str, resource_type: &str) -> bool {
+    let action_allowed = s.actions.iter().any(|p| action_matches(p, action))
+        || (!s.not_actions.is_empty() && !s.not_actions.iter().any(|p| action_matches(p, action)));
+    let everywhere = s.resources.iter().any(|r| covers_every(r, service, resource_type))
+        || (!s.not_resources.is_empty() && !s.not_resources.iter().any(|r| covers_every(r, service, resource_type)));
+    s.effect == "Allow" && action_allowed && everywhere
+}
+
 /// Whether a resource policy allows anyone at all, unconditionally.
 pub fn allows_public(statements: &[Statement]) -> bool {
     statements
@@ -139,6 +201,81 @@ pub fn allows_public(statements: &[Statement]) -> bool {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    fn full(statement: serde_json::Value) -> bool {
+        normalise(&json!({"Statement": statement}))[0].full_access
+    }
+
+    fn reads_every_secret(statement: serde_json::Value) -> bool {
+        let s = &normalise(&json!({"Statement": statement}))[0];
+        allows_on_every(s, "secretsmanager:GetSecretValue", "secretsmanager", "secret")
+    }
+
+    #[test]
+    fn every_secret_in_every_spelling() {
+        assert!(reads_every_secret(
+            json!({"Effect": "Allow", "Action": "secretsmanager:Get*", "Resource": "*"})
+        ));
+        assert!(reads_every_secret(
+            json!({"Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
+            "Resource": "arn:aws:secretsmanager:*:*:secret:*"})
+        ));
+        assert!(reads_every_secret(
+            json!({"Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
+            "Resource": "arn:aws:secretsmanager:us-east-1:123456789012:secret:*"})
+        ));
+        assert!(reads_every_secret(
+            json!({"Effect": "Allow", "NotAction": "s3:*", "Resource": "*"})
+        ));
+        assert!(reads_every_secret(json!({"Effect": "Allow", "Action": "*",
+            "NotResource": "arn:aws:secretsmanager:*:*:secret:break-glass-*"})));
+    }
+
+    #[test]
+    fn scoped_secrets_are_not_every_secret() {
+        assert!(!reads_every_secret(
+            json!({"Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
+            "Resource": "arn:aws:secretsmanager:*:*:secret:app/entry-encryption-key-*"})
+        ));
+        assert!(!reads_every_secret(
+            json!({"Effect": "Allow", "Action": "secretsmanager:DescribeSecret", "Resource": "*"})
+        ));
+        assert!(!reads_every_secret(
+            json!({"Effect": "Allow", "NotAction": "secretsmanager:*", "Resource": "*"})
+        ));
+        assert!(!reads_every_secret(
+            json!({"Effect": "Deny", "Action": "*", "Resource": "*"})
+        ));
+        assert!(!reads_every_secret(
+            json!({"Effect": "Allow", "Action": "*", "Resource": "arn:aws:s3:::b/*"})
+        ));
+    }
+
+    #[test]
+    fn full_access_in_every_spelling() {
+        assert!(full(json!({"Effect": "Allow", "Action": "*", "Resource": "*"})));
+        assert!(full(json!({"Effect": "Allow", "Action": ["*:*"], "Resource": "*:*"})));
+        assert!(full(
+            json!({"Effect": "Allow", "NotAction": "iam:DeleteAccountPasswordPolicy", "Resource": "*"})
+        ));
+        assert!(full(
+            json!({"Effect": "Allow", "Action": "*", "NotResource": "arn:aws:s3:::audit/*"})
+        ));
+        assert!(full(
+            json!({"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}})
+        ));
+    }
+
+    #[test]
+    fn scoped_or_denied_is_not_full_access() {
+        assert!(!full(json!({"Effect": "Allow", "Action": "s3:*", "Resource": "*"})));
+        assert!(!full(
+            json!({"Effect": "Allow", "Action": "*", "Resource": "arn:aws:s3:::b/*"})
+        ));
+        assert!(!full(json!({"Effect": "Deny", "Action": "*", "Resource": "*"})));
+        // NotAction of everything allows nothing.
+        assert!(!full(json!({"Effect": "Allow", "NotAction": "*", "Resource": "*"})));
+    }
 
     #[test]
     fn normalises_string_or_list_fields_principals_and_conditions() {

@@ -74,6 +74,11 @@ pub struct User {
     pub mfa_devices: Vec<String>,
     /// ARNs of the managed policies attached.
     pub attached_policy_arns: Vec<String>,
+    /// The groups the user is in.
+    pub groups: Vec<String>,
+    /// ARNs of the managed policies attached to those groups: the user has
+    /// their permissions too.
+    pub group_policy_arns: Vec<String>,
 }
 impl_resource!(User);
 

@@ -43,6 +43,7 @@ pub async fn collect(config: aws_config::SdkConfig, account_id: String) -> Part 
     );
     let mut principals = Principals::default();
     let mut users = Vec::new();
+    let mut group_policies: HashMap<String, Vec<String>> = HashMap::new();
     for page in &pages {
         for u in page.user_detail_list() {
             let name = u.user_name().unwrap_or_default();
@@ -57,6 +58,7 @@ pub async fn collect(config: aws_config::SdkConfig, account_id: String) -> Part 
                 region: "global".into(),
                 created_at: time(u.create_date()),
                 attached_policy_arns: arns,
+                groups: u.group_list().to_vec(),
                 ..User::default()
             });
         }
@@ -76,12 +78,21 @@ pub async fn collect(config: aws_config::SdkConfig, account_id: String) -> Part 
         }
         for g in page.group_detail_list() {
             let name = g.group_name().unwrap_or_default();
-            principals.add(
+            let arns = principals.add(
                 format!("group/{name}"),
                 g.attached_managed_policies(),
                 g.group_policy_list(),
             );
+            group_policies.insert(name.to_string(), arns);
         }
+    }
+    // Groups may come on a later page than their members.
+    for user in &mut users {
+        user.group_policy_arns = user
+            .groups
+            .iter()
+            .flat_map(|g| group_policies.get(g).cloned().unwrap_or_default())
+            .collect();
     }
     let Principals {
         mut attached,
