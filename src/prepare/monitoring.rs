@@ -17,6 +17,7 @@ pub struct TrailBucket<'a> {
 
 #[derive(Debug, Default, Serialize)]
 pub struct TrailFields<'a> {
+    /// It records every management event, read and write.
     pub management_events: bool,
     pub bucket: Option<TrailBucket<'a>>,
 }
@@ -35,17 +36,41 @@ impl Derive for Trail {
     }
 }
 
-/// Whether a trail records management events (basic or advanced selectors).
+/// Whether a trail records every management event, read and write
+/// (basic or advanced selectors), as CIS 3.1 and FSBP CloudTrail.1 require.
+/// A basic selector must record management events of `All` types with no
+/// excluded source; an advanced one must select `eventCategory` Management
+/// and restrict nothing else (no `readOnly`, no `eventSource` exclusions).
 fn records_management_events(t: &Trail) -> bool {
     if !t.advanced_event_selectors.is_empty() {
-        return t.advanced_event_selectors.iter().any(|s| {
-            s.equals
-                .get("eventCategory")
-                .is_some_and(|v| v.iter().any(|c| c == "Management"))
-        });
+        return t.advanced_event_selectors.iter().any(all_management_events);
     }
     // A trail with no selectors at all records management events (the default).
-    t.event_selectors.is_empty() || t.event_selectors.iter().any(|s| s.include_management_events)
+    t.event_selectors.is_empty()
+        || t.event_selectors.iter().any(|s| {
+            s.include_management_events
+                && (s.read_write_type.is_empty() || s.read_write_type == "All")
+                && s.exclude_management_event_sources.is_empty()
+        })
+}
+
+/// Whether an advanced selector selects every management event.
+fn all_management_events(s: &AdvancedEventSelector) -> bool {
+    let management = s
+        .equals
+        .get("eventCategory")
+        .is_some_and(|v| v.iter().any(|c| c == "Management"));
+    let restricted_elsewhere = s.equals.keys().any(|field| field != "eventCategory")
+        || [
+            &s.not_equals,
+            &s.starts_with,
+            &s.not_starts_with,
+            &s.ends_with,
+            &s.not_ends_with,
+        ]
+        .iter()
+        .any(|operator| !operator.is_empty());
+    management && !restricted_elsewhere
 }
 
 #[derive(Debug, Default, Serialize)]

@@ -2,26 +2,99 @@
 //! and masking them so that no report ever prints one in full.
 //!
 //! A variable is a secret when its value matches a known credential format
-//! (AWS access key id, private key block, JWT, URL with a password), when its
-//! name says so (a word such as PASSWORD, SECRET, TOKEN, or a name ending in
-//! KEY) and its value is not a reference or placeholder, or when its value
-//! is long and random-looking (high Shannon entropy over base64 or hex).
+//! (AWS access key id, private key block, JWT, a URL with a password, GitHub,
+//! GitLab, Slack, Stripe, SendGrid, Google, OpenAI, Anthropic and npm
+//! tokens), when its name says so (a word such as PASSWORD, SECRET, TOKEN,
+//! or a name ending in KEY) and its value is not a reference, placeholder,
+//! path, boolean or short number, or when its value is long and
+//! random-looking (high Shannon entropy over base64 or hex). A name that
+//! ends in a harmless word (`…_NAME`, `…_ID`, `…_BUCKET`, `…_PUBLIC_KEY`)
+//! and a value public by design (public keys, certificates, publishable
+//! keys) are not secrets unless the value has a credential format. Free text
+//! (user data) is also searched for secrets on command lines: `aws
+//! configure set aws_secret_access_key`, `mysql -p…`, `--password`, and
+//! `Authorization:` headers.
 
 use regex::Regex;
 use std::sync::LazyLock;
 
-static AWS_ACCESS_KEY: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(AKIA|ASIA)[0-9A-Z]{16}\b").expect("valid regex"));
-static PRIVATE_KEY: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"-----BEGIN [A-Z ]*PRIVATE KEY-----").expect("valid regex"));
-static JWT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}").expect("valid regex")
+/// A credential format: a label for reports and its pattern.
+struct Format {
+    label: &'static str,
+    pattern: Regex,
+}
+
+fn format(label: &'static str, pattern: &str) -> Format {
+    Format {
+        label,
+        pattern: Regex::new(pattern).expect("valid regex"),
+    }
+}
+
+/// Credential formats that are secrets whatever the variable is called.
+static FORMATS: LazyLock<Vec<Format>> = LazyLock::new(|| {
+    vec![
+        format("AWS access key", r"\b(AKIA|ASIA)[0-9A-Z]{16}\b"),
+        format("private key", r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----"),
+        format(
+            "JWT",
+            r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",
+        ),
+        // A password in a URL; the user may be empty (`redis://:pw@host`),
+        // and a `${VAR}` or `$VAR` placeholder is not a password.
+        format("URL with password", r"[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]*:[^/\s@$]+@"),
+        format(
+            "GitHub token",
+            r"\b(gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})\b",
+        ),
+        format("GitLab token", r"\bglpat-[A-Za-z0-9_-]{20,}\b"),
+        format("Slack token", r"\bxox[abposr]-[A-Za-z0-9-]{10,}"),
+        format(
+            "Slack webhook",
+            r"https://hooks\.slack\.com/services/T[A-Za-z0-9]+/B[A-Za-z0-9]+/[A-Za-z0-9]+",
+        ),
+        format("Stripe secret key", r"\b[rs]k_(live|test)_[A-Za-z0-9]{16,}\b"),
+        format("SendGrid key", r"\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}\b"),
+        format("Google API key", r"\bAIza[0-9A-Za-z_-]{35}\b"),
+        format("Anthropic key", r"\bsk-ant-[A-Za-z0-9_-]{20,}"),
+        format("OpenAI key", r"\bsk-(proj-)?[A-Za-z0-9_-]{32,}"),
+        format("npm token", r"\bnpm_[A-Za-z0-9]{36}\b"),
+    ]
 });
-static URL_WITH_PASSWORD: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]+:[^/\s@]+@").expect("valid regex"));
-/// `NAME=value` or `NAME: value` assignments in free text (user data).
+
+/// Secrets handed to a command on its command line (user data scripts).
+static COMMAND_LINE: LazyLock<Vec<Format>> = LazyLock::new(|| {
+    vec![
+        format(
+            "aws configure set",
+            r"(?i)\baws\s+configure\s+set\s+(?:\S+\.)?(aws_secret_access_key|aws_session_token)\s+['\x22]?([^\s'\x22]+)",
+        ),
+        format(
+            "password argument",
+            r"(?i)\b(mysql|mysqldump|mysqladmin)\b[^\n]*?\s-p([^\s'\x22-][^\s'\x22]{3,})",
+        ),
+        format(
+            "password argument",
+            r"(?i)(--password)[=\s]+['\x22]?([^\s'\x22$][^\s'\x22]{3,})",
+        ),
+        format(
+            "Authorization header",
+            r"(?i)\b(authorization:\s*(?:bearer|basic|token))\s+([A-Za-z0-9._~+/=-]{8,})",
+        ),
+    ]
+});
+
+/// `NAME=value`, `NAME: value` and `"name": "value"` assignments in free
+/// text (user data, JSON and YAML written by a script).
 static ASSIGNMENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?m)(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*[=:]\s*["']?([^"'\s]+)"#).expect("valid regex")
+    Regex::new(r#"(?m)(?:export\s+)?["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?\s*[=:]\s*["']?([^"'\s,}]+)"#)
+        .expect("valid regex")
+});
+
+/// A CloudFormation or CDK physical name: `Stack-LogicalIdABCDEF12-1A2B3C4D5E6F`.
+static PHYSICAL_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[A-Za-z][A-Za-z0-9]*(-[A-Za-z0-9]+)*-[A-Za-z0-9]+[A-Fa-f0-9]{8}-[A-Za-z0-9]{12,13}$")
+        .expect("valid regex")
 });
 
 /// Words in a variable name that mark it as holding a secret.
@@ -42,14 +115,36 @@ const SECRET_WORDS: &[&str] = &[
     "DSN",
 ];
 
-/// Name words that look secret but are not (`TOKEN_URL`, `KEY_ID`).
+/// Name words that look secret but are not (`TOKEN_URL`, `KEY_ID`): when a
+/// name ends with one, neither its words nor its value's randomness make it
+/// a secret (a known credential format still does).
 const HARMLESS_LAST_WORDS: &[&str] = &[
     "URL",
     "URI",
     "ENDPOINT",
     "ID",
+    "IDS",
     "ARN",
+    "ARNS",
     "NAME",
+    "NAMES",
+    "BUCKET",
+    "TABLE",
+    "QUEUE",
+    "TOPIC",
+    "STREAM",
+    "FUNCTION",
+    "CLUSTER",
+    "DOMAIN",
+    "ISSUER",
+    "PROVIDER",
+    "AUDIENCE",
+    "SCOPE",
+    "SCOPES",
+    "MODE",
+    "ENABLED",
+    "VERSION",
+    "DIR",
     "PATH",
     "FILE",
     "HOST",
@@ -64,6 +159,22 @@ const HARMLESS_LAST_WORDS: &[&str] = &[
     "PREFIX",
 ];
 
+/// Names ending in KEY whose values are public or not keys at all.
+const HARMLESS_KEY_NAMES: &[&str] = &[
+    "PUBLIC_KEY",
+    "PUBLISHABLE_KEY",
+    "SITE_KEY",
+    "PARTITION_KEY",
+    "SORT_KEY",
+    "HASH_KEY",
+    "RANGE_KEY",
+    "CACHE_KEY",
+    "S3_KEY",
+    "OBJECT_KEY",
+    "PRIMARY_KEY",
+    "FOREIGN_KEY",
+];
+
 /// Whether the variable `name` with `value` holds a secret in plain text.
 pub fn looks_like_secret(name: &str, value: &str) -> bool {
     let value = value.trim();
@@ -73,32 +184,62 @@ pub fn looks_like_secret(name: &str, value: &str) -> bool {
     if has_secret_format(value) {
         return true;
     }
-    if name_says_secret(name) && value.len() >= 4 && !is_boolean_or_number(value) {
+    if is_public_by_design(value) || harmless_name(name) {
+        return false;
+    }
+    if name_says_secret(name) && value.len() >= 4 && !is_boolean_or_short_number(value) && !is_path(value) {
         return true;
     }
-    is_high_entropy(value)
+    is_high_entropy(value) && !PHYSICAL_NAME.is_match(value)
 }
 
 /// Whether `value` matches a known credential format.
-pub fn has_secret_format(value: &str) -> bool {
-    AWS_ACCESS_KEY.is_match(value)
-        || PRIVATE_KEY.is_match(value)
-        || JWT.is_match(value)
-        || URL_WITH_PASSWORD.is_match(value)
+fn has_secret_format(value: &str) -> bool {
+    FORMATS.iter().any(|f| f.pattern.is_match(value))
+}
+
+/// The upper-case words of a name (`db.password-2` is DB, PASSWORD, 2).
+fn words(name: &str) -> Vec<String> {
+    name.to_ascii_uppercase()
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+/// Whether the name says its value is not a secret (`…_NAME`, `…_ID`,
+/// `…_PUBLIC_KEY`).
+fn harmless_name(name: &str) -> bool {
+    let words = words(name);
+    let Some(last) = words.last() else { return false };
+    let joined = words.join("_");
+    HARMLESS_LAST_WORDS.contains(&last.as_str()) || HARMLESS_KEY_NAMES.iter().any(|k| joined.ends_with(k))
 }
 
 /// Whether the name of a variable says it holds a secret.
-pub fn name_says_secret(name: &str) -> bool {
-    let upper = name.to_ascii_uppercase();
-    let words: Vec<&str> = upper
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
+fn name_says_secret(name: &str) -> bool {
+    let words = words(name);
     let Some(last) = words.last() else { return false };
-    if HARMLESS_LAST_WORDS.contains(last) {
-        return false;
-    }
-    words.iter().any(|w| SECRET_WORDS.contains(w)) || *last == "KEY"
+    words.iter().any(|w| SECRET_WORDS.contains(&w.as_str())) || last == "KEY"
+}
+
+/// Values that are public by design: public keys and certificates,
+/// publishable keys, KMS aliases.
+fn is_public_by_design(value: &str) -> bool {
+    value.starts_with("-----BEGIN PUBLIC KEY-----")
+        || value.starts_with("-----BEGIN CERTIFICATE-----")
+        || value.starts_with("-----BEGIN RSA PUBLIC KEY-----")
+        || value.starts_with("ssh-rsa ")
+        || value.starts_with("ssh-ed25519 ")
+        || value.starts_with("pk_live_")
+        || value.starts_with("pk_test_")
+        || value.starts_with("alias/")
+}
+
+/// A file path rather than a value (`/secrets/gcp/key.json`, `./certs/ca.pem`).
+fn is_path(value: &str) -> bool {
+    !value.contains(char::is_whitespace)
+        && (value.starts_with('/') || value.starts_with("./") || value.starts_with("../") || value.starts_with("~/"))
 }
 
 fn is_reference_or_placeholder(value: &str) -> bool {
@@ -107,7 +248,7 @@ fn is_reference_or_placeholder(value: &str) -> bool {
         || lower.starts_with("{{resolve:")
         || lower.starts_with("ssm:")
         || lower.starts_with("secretsmanager:")
-        || lower.starts_with('$')
+        || is_variable_reference(value)
         || lower.starts_with('<') && lower.ends_with('>')
         || matches!(
             lower.as_str(),
@@ -115,16 +256,31 @@ fn is_reference_or_placeholder(value: &str) -> bool {
         )
 }
 
-fn is_boolean_or_number(value: &str) -> bool {
-    matches!(
+/// `${VAR}`, `$VAR`, `$(command)` or a backquoted command (as free text
+/// captures it: up to the first space): the value comes from elsewhere. A
+/// literal that merely starts with `$` (`$uper5ecret!`) is not one.
+fn is_variable_reference(value: &str) -> bool {
+    static REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(\$\{[^}]+\}|\$[A-Za-z_][A-Za-z0-9_]*|\$\(.*|`.*|%[A-Za-z_][A-Za-z0-9_]*%)$")
+            .expect("valid regex")
+    });
+    REFERENCE.is_match(value)
+}
+
+/// Booleans, and numbers too short to be a PIN or a numeric password
+/// (ports, timeouts, counts); six digits or more can be either.
+fn is_boolean_or_short_number(value: &str) -> bool {
+    let boolean = matches!(
         value.to_ascii_lowercase().as_str(),
         "true" | "false" | "yes" | "no" | "on" | "off"
-    ) || value.parse::<f64>().is_ok()
+    );
+    let digits = value.chars().filter(char::is_ascii_digit).count();
+    boolean || (value.parse::<f64>().is_ok() && digits < 6)
 }
 
 /// Long, random-looking values: at least 24 characters from the base64 or hex
 /// alphabets with at least 4 bits of entropy per character.
-pub fn is_high_entropy(value: &str) -> bool {
+fn is_high_entropy(value: &str) -> bool {
     if value.len() < 24 || !value.chars().all(|c| c.is_ascii_alphanumeric() || "+/=_-".contains(c)) {
         return false;
     }
@@ -134,7 +290,7 @@ pub fn is_high_entropy(value: &str) -> bool {
 }
 
 /// Shannon entropy in bits per character.
-pub fn shannon_entropy(value: &str) -> f64 {
+fn shannon_entropy(value: &str) -> f64 {
     let mut counts = [0usize; 256];
     for b in value.bytes() {
         counts[b as usize] += 1;
@@ -171,22 +327,31 @@ pub fn scan_text(text: &str) -> Vec<String> {
         let mut hit = false;
         for caps in ASSIGNMENT.captures_iter(line) {
             let (name, value) = (&caps[1], &caps[2]);
+            // `https://…` is a URL, not `https` set to `//…`.
+            if value.starts_with("//") {
+                continue;
+            }
             if looks_like_secret(name, value) {
                 found.push(format!("line {number}: {name}={}", mask(value)));
                 hit = true;
             }
         }
-        if !hit {
-            for (label, re) in [
-                ("AWS access key", &*AWS_ACCESS_KEY),
-                ("private key", &*PRIVATE_KEY),
-                ("JWT", &*JWT),
-                ("URL with password", &*URL_WITH_PASSWORD),
-            ] {
-                if let Some(m) = re.find(line) {
-                    found.push(format!("line {number}: {label} {}", mask(m.as_str())));
-                }
-            }
+        if hit {
+            continue;
+        }
+        let format = FORMATS
+            .iter()
+            .find_map(|f| f.pattern.find(line).map(|m| (f.label, m.as_str())));
+        // Command-line formats capture the value second; a `$VAR` there is
+        // a reference.
+        let command = || {
+            COMMAND_LINE.iter().find_map(|f| {
+                let value = f.pattern.captures(line)?.get(2)?.as_str();
+                (!is_variable_reference(value)).then_some((f.label, value))
+            })
+        };
+        if let Some((label, value)) = format.or_else(command) {
+            found.push(format!("line {number}: {label} {}", mask(value)));
         }
     }
     found
@@ -228,6 +393,94 @@ mod tests {
         ));
         assert!(!looks_like_secret("DATABASE_URL", "postgres://db.internal:5432/app"));
         assert!(looks_like_secret("SOMETHING", "Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZg"));
+    }
+
+    #[test]
+    fn the_leak_shapes_people_write_are_secrets() {
+        for (name, value) in [
+            ("REDIS_URL", "redis://:s3cretpass@my-redis:6379/0"),
+            (
+                "SLACK_WEBHOOK",
+                "https://hooks.slack.com/services/T0ABC123/B0DEF456/abcdefGHIJ123456",
+            ),
+            ("DB_PASSWORD", "$uper5ecret!pass"),
+            ("DB_PASSWORD", "12345678"),
+            ("REDIS_PASSWORD", "20240601123456"),
+            (
+                "SENDGRID",
+                "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",
+            ),
+            ("GH", "ghp_16C7e42F292c6912E7710c838347Ae178B4a"),
+            ("CI_TOKEN_FOR_DEPLOY", "glpat-xxxxxxxxxxxxxxxxxxxx"),
+            ("X", "sk_live_4eC39HqLyjWDarjtT1zdp7dc"),
+            ("MAPS", "AIzaSyD-9tSrke72PouQMnMX-a7eZSW0jkFMBWY"),
+            ("LLM", "sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123"),
+            ("NPM", "npm_abcdefghijklmnopqrstuvwxyz0123456789"),
+            ("SIGNING", "-----BEGIN PGP PRIVATE KEY BLOCK-----"),
+        ] {
+            assert!(looks_like_secret(name, value), "{name}={value} is a secret");
+        }
+    }
+
+    #[test]
+    fn harmless_names_and_public_values_are_not_secrets() {
+        for (name, value) in [
+            ("TABLE_NAME", "ProdStack-OrdersTable8A1B2C3D-1XYZABC2DEF3G"),
+            ("FUNCTION_NAME", "ProdStack-ProcessOrderFn4F1A2B3C-AbCdEfGhIjKl"),
+            ("BUCKET_NAME", "prodstack-assetsbucket5cb76180-1ab2cd3ef4gh5"),
+            ("ORDERS", "ProdStack-OrdersTable8A1B2C3D-1XYZABC2DEF3G"),
+            ("ASSETS_BUCKET", "my-app-assets-prod-123456789012"),
+            ("COGNITO_APP_CLIENT_ID", "4s8example1h57kf5cpq17m0eml"),
+            ("GOOGLE_APPLICATION_CREDENTIALS", "/secrets/gcp/key.json"),
+            (
+                "PUBLIC_KEY",
+                "-----BEGIN PUBLIC KEY-----MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA",
+            ),
+            ("STRIPE_PUBLISHABLE_KEY", "pk_live_51HqLyjWDarjtT1zdp7dc"),
+            ("RECAPTCHA_SITE_KEY", "6LcAbCdEfGhIjKlMnOpQrStUvWxYz0123456789"),
+            ("S3_KEY", "uploads/avatars/default.png"),
+            ("CACHE_KEY", "user-profile"),
+            ("KMS_KEY", "alias/app"),
+            ("AUTH_DOMAIN", "myapp.us.auth0.com"),
+            ("AUTH_PROVIDER", "google"),
+            (
+                "TOKEN_ISSUER",
+                "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_abc",
+            ),
+            ("PRIVATE_SUBNET_IDS", "subnet-0a1b2c3d,subnet-4e5f6a7b"),
+            ("PWD", "/home/app"),
+            ("SESSION_TIMEOUT_PASS", "300"),
+            ("JWT_SECRET", "$JWT_SECRET"),
+        ] {
+            assert!(!looks_like_secret(name, value), "{name}={value} is not a secret");
+        }
+    }
+
+    #[test]
+    fn command_lines_and_files_in_user_data_are_scanned() {
+        let text = "git clone https://ghp_16C7e42F292c6912E7710c838347Ae178B4a@github.com/acme/app.git\n\
+            aws configure set aws_secret_access_key wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n\
+            mysql -h db -u admin -pSuperSecret123 app\n\
+            curl -H \"Authorization: Bearer abcdefghijklmnopqrstuvwxyz123456\" https://api\n\
+            {\"db_password\": \"Tr0ub4dor&3xyz\"}\n\
+            export DATABASE_URL=\"postgres://app:${DB_PASSWORD}@${DB_HOST}:5432/app\"\n\
+            mysql -u admin -p\"$DB_PASSWORD\" app\n";
+        let found = scan_text(text);
+        assert_eq!(
+            found,
+            vec![
+                "line 1: GitHub token ghp… (40 chars)",
+                "line 2: aws configure set wJa… (40 chars)",
+                "line 3: password argument *** (14 chars)",
+                "line 4: Authorization header abc… (32 chars)",
+                "line 5: db_password=*** (14 chars)",
+            ]
+        );
+        assert!(
+            found
+                .iter()
+                .all(|f| !f.contains("SuperSecret123") && !f.contains("wJalrXUtnFEMI"))
+        );
     }
 
     #[test]

@@ -48,6 +48,9 @@ pub struct EventSelector {
     pub read_write_type: String,
     /// Whether management events are recorded.
     pub include_management_events: bool,
+    /// Event sources whose management events are not recorded, e.g.
+    /// `kms.amazonaws.com`.
+    pub exclude_management_event_sources: Vec<String>,
 }
 
 impl Default for EventSelector {
@@ -55,6 +58,7 @@ impl Default for EventSelector {
         EventSelector {
             read_write_type: "All".into(),
             include_management_events: true,
+            exclude_management_event_sources: Vec::new(),
         }
     }
 }
@@ -67,6 +71,17 @@ pub struct AdvancedEventSelector {
     pub name: String,
     /// Field name to the values it must equal, e.g. `eventCategory = ["Management"]`.
     pub equals: BTreeMap<String, Vec<String>>,
+    /// Field name to the values it must not equal, e.g.
+    /// `eventSource = ["kms.amazonaws.com"]`.
+    pub not_equals: BTreeMap<String, Vec<String>>,
+    /// Field name to the prefixes it must start with.
+    pub starts_with: BTreeMap<String, Vec<String>>,
+    /// Field name to the prefixes it must not start with.
+    pub not_starts_with: BTreeMap<String, Vec<String>>,
+    /// Field name to the suffixes it must end with.
+    pub ends_with: BTreeMap<String, Vec<String>>,
+    /// Field name to the suffixes it must not end with.
+    pub not_ends_with: BTreeMap<String, Vec<String>>,
 }
 
 /// An AWS Config configuration recorder.

@@ -1,5 +1,12 @@
 //! CloudTrail in one region: the trails whose home is this region (each
 //! trail is read once, where it lives), with status and event selectors.
+//!
+//! Shadow trails are included: without them, an organization trail is not
+//! returned in a member account ("If you do not include shadow trails,
+//! organization trails in a member account and Region replication trails
+//! will not be returned", DescribeTrails), and the account would read as
+//! having no trail. Status and selectors are read by ARN, which works for
+//! a trail of another account; when it does not, the trail keeps a gap.
 
 use super::{Part, present};
 use crate::snapshot::monitoring::{AdvancedEventSelector, EventSelector, Trail};
@@ -18,7 +25,7 @@ pub async fn collect(config: &aws_config::SdkConfig, region: &str) -> Part {
         region,
         "DescribeTrails",
         kinds,
-        client.describe_trails().include_shadow_trails(false)
+        client.describe_trails().include_shadow_trails(true)
     ) else {
         return part;
     };
@@ -85,6 +92,7 @@ fn selectors_into(
         .map(|s| EventSelector {
             read_write_type: s.read_write_type().map_or("All", |r| r.as_str()).into(),
             include_management_events: s.include_management_events().unwrap_or(true),
+            exclude_management_event_sources: s.exclude_management_event_sources().to_vec(),
         })
         .collect();
     trail.advanced_event_selectors = selectors
@@ -92,11 +100,26 @@ fn selectors_into(
         .iter()
         .map(|s| AdvancedEventSelector {
             name: s.name().unwrap_or_default().into(),
-            equals: s
-                .field_selectors()
-                .iter()
-                .map(|f| (f.field().to_string(), f.equals().to_vec()))
-                .collect(),
+            equals: by_field(s, |f| f.equals()),
+            not_equals: by_field(s, |f| f.not_equals()),
+            starts_with: by_field(s, |f| f.starts_with()),
+            not_starts_with: by_field(s, |f| f.not_starts_with()),
+            ends_with: by_field(s, |f| f.ends_with()),
+            not_ends_with: by_field(s, |f| f.not_ends_with()),
         })
         .collect();
+}
+
+/// One operator of an advanced selector's field selectors, by field (fields
+/// that do not use the operator are left out).
+fn by_field(
+    selector: &aws_sdk_cloudtrail::types::AdvancedEventSelector,
+    operator: impl Fn(&aws_sdk_cloudtrail::types::AdvancedFieldSelector) -> &[String],
+) -> std::collections::BTreeMap<String, Vec<String>> {
+    selector
+        .field_selectors()
+        .iter()
+        .filter(|f| !operator(f).is_empty())
+        .map(|f| (f.field().to_string(), operator(f).to_vec()))
+        .collect()
 }
