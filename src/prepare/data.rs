@@ -8,7 +8,7 @@ use super::network::PermissionView;
 use super::{Join, Joins};
 use crate::semantics::iam_policy::{self, Statement};
 use crate::semantics::network::world_sources;
-use crate::semantics::s3::bucket_public;
+use crate::semantics::s3::{bucket_public, denies_plain_http};
 use crate::snapshot::data::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -108,6 +108,9 @@ pub struct BucketFields<'a> {
     pub cloudfront_origins: &'a [BucketOrigin<'a>],
     pub account_public_access_block: Option<PublicAccessBlock>,
     pub public: bool,
+    /// A statement of the policy refuses every request without TLS (see
+    /// `crate::semantics::s3::denies_plain_http`).
+    pub enforces_tls: bool,
 }
 
 impl Derive for Bucket {
@@ -118,8 +121,15 @@ impl Derive for Bucket {
         ("public", &["s3.account_public_access_block"]),
     ];
     fn derive<'a>(&'a self, joins: &'a Joins<'a>) -> Self::Fields<'a> {
+        let statements = self.policy.as_ref().map(iam_policy::normalise).unwrap_or_default();
+        let arn = if self.arn.is_empty() {
+            format!("arn:aws:s3:::{}", self.id)
+        } else {
+            self.arn.clone()
+        };
         BucketFields {
-            statements: self.policy.as_ref().map(iam_policy::normalise).unwrap_or_default(),
+            enforces_tls: statements.iter().any(|s| denies_plain_http(s, &arn)),
+            statements,
             cloudfront_origins: joins.origins_by_bucket.get(&self.id).map_or(&[], Vec::as_slice),
             account_public_access_block: joins.account_pab.map(account_block),
             public: bucket_public(self, joins.account_pab),

@@ -24,6 +24,9 @@ pub struct Statement {
     pub not_resources: Vec<String>,
     /// `*`, `AWS:arn:...`, `Service:cloudfront.amazonaws.com`, `Federated:...`.
     pub principals: Vec<String>,
+    /// `NotPrincipal`, in the same form: an `Allow` with it grants everyone
+    /// else.
+    pub not_principals: Vec<String>,
     pub conditions: Vec<Condition>,
     /// An `Allow` of every action on every resource: `Action` `*` (or
     /// `*:*`), or a `NotAction` that leaves all but a few actions; on
@@ -92,6 +95,7 @@ fn read_statement(s: &Value) -> Statement {
         resources: strings(s.get("Resource")),
         not_resources: strings(s.get("NotResource")),
         principals: principals(s.get("Principal")),
+        not_principals: principals(s.get("NotPrincipal")),
         conditions: conditions(s.get("Condition")),
         full_access: false,
     }
@@ -190,11 +194,65 @@ pub fn allows_on_every(s: &Statement, action: &str, service: &str, resource_type
     s.effect == "Allow" && action_allowed && everywhere
 }
 
-/// Whether a resource policy allows anyone at all, unconditionally.
+/// Condition keys that, with a fixed value, restrict a statement to known
+/// principals, accounts, networks or resources, as AWS decides whether a
+/// bucket policy is public ("The meaning of public", Amazon S3 User Guide,
+/// access-control-block-public-access.html).
+const RESTRICTING_KEYS: &[&str] = &[
+    "aws:sourcearn",
+    "aws:sourceaccount",
+    "aws:sourceowner",
+    "aws:sourcevpc",
+    "aws:sourcevpce",
+    "aws:sourceip",
+    "aws:principalorgid",
+    "aws:principalorgpaths",
+    "aws:principalaccount",
+    "aws:principalarn",
+    "aws:userid",
+    "s3:dataaccesspointaccount",
+    "s3:dataaccesspointarn",
+    "s3:x-amz-server-side-encryption-aws-kms-key-id",
+];
+
+/// Operators that pin a value (with a negated operator, everyone but a few
+/// is still everyone).
+const PINNING_OPERATORS: &[&str] = &[
+    "StringEquals",
+    "StringEqualsIgnoreCase",
+    "StringLike",
+    "ArnEquals",
+    "ArnLike",
+    "IpAddress",
+];
+
+/// Whether a condition restricts who can use a statement: a restricting key
+/// pinned to fixed, wildcard-free values (a CIDR that is not the world for
+/// `aws:SourceIp`). `aws:Referer`, `aws:SecureTransport` and the like
+/// restrict nothing: anyone can send them.
+fn restricts(c: &Condition) -> bool {
+    let operator = c
+        .operator
+        .trim_start_matches("ForAnyValue:")
+        .trim_start_matches("ForAllValues:")
+        .trim_end_matches("IfExists");
+    let fixed = |v: &String| !v.is_empty() && !v.contains(['*', '?']);
+    RESTRICTING_KEYS.contains(&c.key.as_str())
+        && PINNING_OPERATORS.contains(&operator)
+        && !c.values.is_empty()
+        && c.values.iter().all(fixed)
+        && (c.key != "aws:sourceip" || c.values.iter().all(|v| !super::network::is_world_cidr(v)))
+}
+
+/// Whether a resource policy allows anyone at all: an `Allow` for everyone
+/// (`*`, `AWS:*`, or a `NotPrincipal`) that no condition restricts to known
+/// principals, accounts or networks.
 pub fn allows_public(statements: &[Statement]) -> bool {
-    statements
-        .iter()
-        .any(|s| s.effect == "Allow" && is_everyone(&s.principals) && s.conditions.is_empty())
+    statements.iter().any(|s| {
+        s.effect == "Allow"
+            && (is_everyone(&s.principals) || !s.not_principals.is_empty())
+            && !s.conditions.iter().any(restricts)
+    })
 }
 
 #[cfg(test)]
@@ -308,6 +366,34 @@ mod tests {
         let doc = json!({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
             "Condition": {"StringEquals": {"aws:SourceVpce": "vpce-1"}}}]});
         assert!(!allows_public(&normalise(&doc)));
+    }
+
+    #[test]
+    fn only_conditions_that_pin_who_can_use_it_make_a_statement_private() {
+        let public = |condition: serde_json::Value| {
+            allows_public(&normalise(&json!({"Statement": [{"Effect": "Allow", "Principal": "*",
+                "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": condition}]})))
+        };
+        assert!(public(json!({"Bool": {"aws:SecureTransport": "true"}})));
+        assert!(public(json!({"StringLike": {"aws:Referer": "https://example.com/*"}})));
+        assert!(public(json!({"StringLike": {"aws:SourceVpce": "*"}})));
+        assert!(public(json!({"IpAddress": {"aws:SourceIp": "0.0.0.0/0"}})));
+        assert!(public(
+            json!({"StringNotEquals": {"aws:SourceAccount": "123456789012"}})
+        ));
+        assert!(!public(json!({"StringEquals": {"aws:SourceAccount": "123456789012"}})));
+        assert!(!public(
+            json!({"ArnLike": {"aws:SourceArn": "arn:aws:cloudfront::123456789012:distribution/E1"}})
+        ));
+        assert!(!public(json!({"IpAddress": {"aws:SourceIp": ["203.0.113.0/24"]}})));
+        assert!(!public(json!({"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}})));
+    }
+
+    #[test]
+    fn an_allow_with_not_principal_grants_everyone_else() {
+        let doc = json!({"Statement": [{"Effect": "Allow", "NotPrincipal": {"AWS": "arn:aws:iam::123456789012:root"},
+            "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]});
+        assert!(allows_public(&normalise(&doc)));
     }
 
     #[test]
