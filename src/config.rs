@@ -45,7 +45,7 @@
 //! timeout_seconds = 5
 //! ```
 
-use crate::diag::{Problem, line_column};
+use crate::diag::{Problem, Problems, line_column};
 use crate::engine::FailOn;
 use crate::report::Format;
 use crate::rules::{RuleSet, Severity};
@@ -236,28 +236,10 @@ pub fn load(explicit: Option<&Path>) -> Result<Config, ConfigErrors> {
     parse(&text, &path)
 }
 
-/// Where problems are collected, with the text they point into.
-struct Problems<'a> {
-    path: &'a Path,
-    text: &'a str,
-    list: Vec<Problem>,
-}
-
-impl Problems<'_> {
-    fn at(&mut self, offset: usize, message: String) {
-        let (line, column) = line_column(self.text, offset);
-        self.list.push(Problem::new(self.path, line, column, message));
-    }
-}
-
 /// Parses and validates configuration text; `path` names it in errors and
 /// anchors relative paths.
 pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigErrors> {
-    let mut problems = Problems {
-        path,
-        text,
-        list: Vec::new(),
-    };
+    let mut problems = Problems::new(path, text);
     let raw: RawConfig = match toml::from_str(text) {
         Ok(raw) => raw,
         Err(e) => {

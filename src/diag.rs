@@ -37,6 +37,29 @@ impl std::fmt::Display for Problem {
     }
 }
 
+/// The problems found in one input file, with the text they point into.
+pub struct Problems<'a> {
+    pub path: &'a std::path::Path,
+    pub text: &'a str,
+    pub list: Vec<Problem>,
+}
+
+impl<'a> Problems<'a> {
+    pub fn new(path: &'a std::path::Path, text: &'a str) -> Problems<'a> {
+        Problems {
+            path,
+            text,
+            list: Vec::new(),
+        }
+    }
+
+    /// A problem at a byte offset of the text.
+    pub fn at(&mut self, offset: usize, message: String) {
+        let (line, column) = line_column(self.text, offset);
+        self.list.push(Problem::new(self.path, line, column, message));
+    }
+}
+
 /// The 1-based line and column (in characters) of a byte offset. An offset
 /// past the end counts as the end; one inside a multi-byte character counts
 /// as that character, so a wrong offset can give a wrong column but never a

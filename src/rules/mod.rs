@@ -8,7 +8,7 @@
 pub mod spec;
 
 use crate::cel::functions;
-use crate::diag::{Problem, line_column};
+use crate::diag::{Problem, Problems};
 use crate::prepare::dependencies::Reads;
 use crate::prepare::{SYNTHETIC_KINDS, dependencies, is_known_kind};
 use crate::snapshot::KINDS;
@@ -196,19 +196,8 @@ fn compile_all(sources: &[(PathBuf, String)], mut problems: Vec<Problem>) -> Res
     Ok(RuleSet { rules })
 }
 
-/// The problems found in one rule file, with positions.
-struct Problems<'a> {
-    path: &'a Path,
-    text: &'a str,
-    list: Vec<Problem>,
-}
-
+/// The checks of a rule file, each recording its problems.
 impl Problems<'_> {
-    fn at(&mut self, offset: usize, message: String) {
-        let (line, column) = line_column(self.text, offset);
-        self.list.push(problem(self.path, line, column, message));
-    }
-
     /// The id is kebab-case and names the file.
     fn check_id(&mut self, id: &toml::Spanned<String>) {
         let (start, id) = (id.span().start, id.get_ref());
@@ -342,11 +331,7 @@ fn is_synthetic(kinds: &[String]) -> bool {
 
 /// Parses, validates and compiles one rule file.
 pub fn compile(path: &Path, text: &str) -> Result<Rule, Vec<Problem>> {
-    let mut problems = Problems {
-        path,
-        text,
-        list: Vec::new(),
-    };
+    let mut problems = Problems::new(path, text);
     let file: RuleFile = match toml::from_str(text) {
         Ok(file) => file,
         Err(e) => {
