@@ -64,6 +64,15 @@ for region, tokens, script in [
         "ImageId": "ami-12345678", "UserData": base64.b64encode(script.encode()).decode(),
         "MetadataOptions": {"HttpTokens": tokens}})
 
+# A worker whose boot script is gzip-compressed, as Terraform's
+# cloudinit_config sends it by default: the secret inside must be found.
+import gzip
+client("ec2", "us-east-1").run_instances(
+    ImageId="ami-12345678", MinCount=1, MaxCount=1, InstanceType="t3.micro",
+    UserData=gzip.compress(b"#!/bin/sh\nexport API_TOKEN=ghp_16C7e42F292c6912E7710c838347Ae178B4a\n"),
+    MetadataOptions={"HttpTokens": "required"},
+    TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "worker-gzip"}]}])
+
 # --- RDS: a public, unencrypted database without backups, TLS not forced
 # (us-east-1); a private, encrypted one with 7 days of backups (eu-west-1).
 rds = client("rds", "us-east-1")

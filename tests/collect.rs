@@ -195,6 +195,8 @@ fn the_collected_account_gets_the_right_findings() {
         ("ec2-instance-imdsv2-required", "app-us-east-1", "fail"),
         ("ec2-instance-imdsv2-required", "app-eu-west-1", "pass"),
         ("ec2-no-secrets-in-user-data", "ec2.instance#app-us-east-1", "fail"),
+        // Gzip-compressed user data is decoded before it is searched.
+        ("ec2-no-secrets-in-user-data", "ec2.instance#worker-gzip", "fail"),
         (
             "ec2-no-secrets-in-user-data",
             "ec2.launch_template#app-us-east-1",

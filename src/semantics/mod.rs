@@ -1,6 +1,6 @@
 //! What AWS settings mean, as plain functions over the snapshot model: IAM
 //! policy documents, network addresses, secrets in configuration, S3 origins,
-//! HTTP headers. No CEL and no joins: [`crate::prepare`] and the CEL helpers
+//! HTTP headers, EC2 user data encodings. No CEL and no joins: [`crate::prepare`] and the CEL helpers
 //! ([`crate::cel`]) call these, so that each fact about AWS is written once.
 
 pub mod http;
@@ -8,3 +8,4 @@ pub mod iam_policy;
 pub mod network;
 pub mod s3;
 pub mod secrets;
+pub mod user_data;

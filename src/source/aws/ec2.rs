@@ -263,10 +263,27 @@ async fn addresses_and_ebs(client: &Client, region: &str, part: &mut Part) {
     }
 }
 
-/// User data as text: base64-decoded, null when absent or not UTF-8.
-fn user_data(encoded: Option<&str>) -> Option<String> {
-    let bytes = aws_smithy_types::base64::decode(encoded.filter(|e| !e.is_empty())?).ok()?;
-    String::from_utf8(bytes).ok()
+/// User data as text (base64, gzip and cloud-init multipart undone); user
+/// data that cannot be decoded is a gap naming the resource, so that the
+/// rules reading it report `error` rather than "no user data".
+fn user_data(encoded: Option<&str>, kind: &str, region: &str, id: &str, part: &mut Part) -> Option<String> {
+    match crate::semantics::user_data::decode_base64(encoded) {
+        Ok(text) => text,
+        Err(e) => {
+            part.gaps.push(crate::snapshot::Gap {
+                resource_id: Some(id.to_string()),
+                ..super::call::note(
+                    "ec2",
+                    region,
+                    "DecodeUserData",
+                    "UndecodableUserData",
+                    e.to_string(),
+                    &[kind],
+                )
+            });
+            None
+        }
+    }
 }
 
 /// Instances that exist (not terminated), with their user data, which
@@ -330,7 +347,13 @@ async fn instances(client: &Client, region: &str, part: &mut Part) {
                 .attribute(InstanceAttributeName::UserData)
         );
         if let Some(out) = attribute {
-            instance.user_data = user_data(out.user_data().and_then(|u| u.value()));
+            instance.user_data = user_data(
+                out.user_data().and_then(|u| u.value()),
+                "ec2.instance",
+                region,
+                &id,
+                part,
+            );
         }
         part.resources.ec2_instance.push(instance);
     }
@@ -375,7 +398,7 @@ async fn launch_templates(client: &Client, region: &str, part: &mut Part) {
             .and_then(|out| out.launch_template_versions().first())
             .and_then(|v| v.launch_template_data())
         {
-            template.user_data = user_data(data.user_data());
+            template.user_data = user_data(data.user_data(), "ec2.launch_template", region, &id, part);
             template.metadata_http_tokens = data
                 .metadata_options()
                 .and_then(|m| m.http_tokens())
