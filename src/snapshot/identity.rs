@@ -185,5 +185,9 @@ pub struct RootUser {
     pub active_access_keys: i64,
     /// When the console password was last used.
     pub password_last_used: Option<DateTime<Utc>>,
+    /// Whether the root user has a password (`GetAccountSummary`); false
+    /// in member accounts whose root credentials are managed centrally by
+    /// AWS Organizations; null when unknown.
+    pub password_present: Option<bool>,
 }
 impl_resource!(RootUser);
