@@ -15,6 +15,8 @@ pub struct OriginView<'a> {
     #[serde(flatten)]
     pub origin: &'a Origin,
     pub s3_bucket: Option<String>,
+    /// It is an S3 website endpoint (which speaks only HTTP).
+    pub s3_website: bool,
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -48,9 +50,13 @@ impl Derive for Distribution {
             origins: self
                 .origins
                 .iter()
-                .map(|origin| OriginView {
-                    origin,
-                    s3_bucket: s3_origin_bucket(&origin.domain_name).map(|(b, _)| b),
+                .map(|origin| {
+                    let s3 = s3_origin_bucket(&origin.domain_name);
+                    OriginView {
+                        origin,
+                        s3_website: s3.as_ref().is_some_and(|(_, website)| *website),
+                        s3_bucket: s3.map(|(b, _)| b),
+                    }
                 })
                 .collect(),
         }

@@ -161,7 +161,9 @@ impl Principals {
     }
 }
 
-/// A policy document as JSON. IAM returns documents URL-encoded (RFC 3986).
+/// A policy document as JSON. IAM returns documents URL-encoded (RFC 3986):
+/// `%XX` escapes only; a `+` is a literal plus, not a space (that is form
+/// encoding).
 fn policy_document(text: &str) -> serde_json::Value {
     let decoded = if text.trim_start().starts_with('{') {
         text.to_string()
@@ -181,10 +183,6 @@ fn percent_decode(text: &str) -> String {
             (b'%', Some(byte)) => {
                 out.push(byte);
                 i += 3;
-            }
-            (b'+', _) => {
-                out.push(b' ');
-                i += 1;
             }
             (byte, _) => {
                 out.push(byte);
@@ -463,6 +461,9 @@ mod tests {
         let doc = policy_document("%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%5D%7D");
         assert_eq!(doc["Version"], "2012-10-17");
         assert_eq!(policy_document(r#"{"a": 1}"#)["a"], 1);
+        // RFC 3986: a plus stays a plus.
+        let doc = policy_document("%7B%22Sid%22%3A%22a+b%22%7D");
+        assert_eq!(doc["Sid"], "a+b");
     }
 
     #[test]
