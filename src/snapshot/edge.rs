@@ -177,6 +177,9 @@ pub struct Listener {
     pub ssl_policy: String,
     /// What it does with requests that no rule matches.
     pub default_actions: Vec<ListenerAction>,
+    /// The listener's rules besides the default one, by priority: requests
+    /// that match one get its actions instead of the default ones.
+    pub rules: Vec<ListenerRule>,
 }
 impl_resource!(Listener);
 
@@ -192,6 +195,18 @@ pub struct ListenerAction {
     pub redirect_port: String,
     /// For redirects: `HTTP_301` or `HTTP_302`.
     pub redirect_status_code: String,
+}
+
+/// A listener rule (other than the default).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct ListenerRule {
+    /// The rule's priority, as a string (`1`, `2`, ...).
+    pub priority: String,
+    /// What it matches, e.g. `path-pattern /api/*`, `host-header app.example.com`.
+    pub conditions: Vec<String>,
+    /// What matching requests get.
+    pub actions: Vec<ListenerAction>,
 }
 
 /// A WAFv2 web ACL.

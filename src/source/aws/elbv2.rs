@@ -2,7 +2,7 @@
 //! attributes and the WAF web ACL protecting them, and their listeners.
 
 use super::{Part, last_part, present};
-use crate::snapshot::edge::{Listener, ListenerAction, LoadBalancer};
+use crate::snapshot::edge::{Listener, ListenerAction, ListenerRule, LoadBalancer};
 use aws_sdk_elasticloadbalancingv2::Client;
 
 /// The kinds this collector writes.
@@ -84,23 +84,60 @@ async fn listeners(client: &Client, region: &str, arn: &str, part: &mut Part) {
             port: l.port().map_or(0, i64::from),
             protocol: l.protocol().map(|p| p.as_str().to_string()).unwrap_or_default(),
             ssl_policy: l.ssl_policy().unwrap_or_default().into(),
-            default_actions: l
-                .default_actions()
-                .iter()
-                .map(|a| {
-                    let redirect = a.redirect_config();
-                    ListenerAction {
-                        r#type: a.r#type().map(|t| t.as_str().to_string()).unwrap_or_default(),
-                        redirect_protocol: redirect.and_then(|r| present(r.protocol())).unwrap_or_default(),
-                        redirect_port: redirect.and_then(|r| present(r.port())).unwrap_or_default(),
-                        redirect_status_code: redirect
-                            .and_then(|r| r.status_code())
-                            .map(|s| s.as_str().to_string())
-                            .unwrap_or_default(),
-                    }
-                })
-                .collect(),
+            default_actions: l.default_actions().iter().map(action).collect(),
+            rules: Vec::new(),
         }
     );
-    part.resources.elbv2_listener.extend(listeners);
+    for mut listener in listeners {
+        listener_rules(client, region, &mut listener, part).await;
+        part.resources.elbv2_listener.push(listener);
+    }
+}
+
+/// A listener action.
+fn action(a: &aws_sdk_elasticloadbalancingv2::types::Action) -> ListenerAction {
+    let redirect = a.redirect_config();
+    ListenerAction {
+        r#type: a.r#type().map(|t| t.as_str().to_string()).unwrap_or_default(),
+        redirect_protocol: redirect.and_then(|r| present(r.protocol())).unwrap_or_default(),
+        redirect_port: redirect.and_then(|r| present(r.port())).unwrap_or_default(),
+        redirect_status_code: redirect
+            .and_then(|r| r.status_code())
+            .map(|s| s.as_str().to_string())
+            .unwrap_or_default(),
+    }
+}
+
+/// A listener's rules other than the default one; a failure is a gap
+/// naming the listener (what its requests get is then unknown).
+async fn listener_rules(client: &Client, region: &str, listener: &mut Listener, part: &mut Part) {
+    let Some(out) = call!(
+        part,
+        "elasticloadbalancing",
+        region,
+        "DescribeRules",
+        &["elbv2.listener"],
+        resource = &listener.id,
+        client.describe_rules().listener_arn(&listener.arn)
+    ) else {
+        return;
+    };
+    listener.rules = out
+        .rules()
+        .iter()
+        .filter(|r| !r.is_default().unwrap_or(false))
+        .map(|r| ListenerRule {
+            priority: r.priority().unwrap_or_default().into(),
+            conditions: r
+                .conditions()
+                .iter()
+                .map(|c| {
+                    format!("{} {}", c.field().unwrap_or_default(), c.values().join(" "))
+                        .trim()
+                        .to_string()
+                })
+                .collect(),
+            actions: r.actions().iter().map(action).collect(),
+        })
+        .collect();
 }
