@@ -244,6 +244,10 @@ pub struct WebAclRule {
     pub rate_limit: Option<i64>,
     /// `vendor/name` of a managed rule group statement.
     pub managed_rule_group: Option<String>,
+    /// What a matching request gets: `block`, `count` (recorded only, not
+    /// enforced), `allow`, `captcha`, `challenge`; empty for a rule group,
+    /// which has an override action instead.
+    pub action: String,
 }
 
 /// An HTTP endpoint probed on the wire. Derived: `hsts` (the parsed

@@ -91,6 +91,7 @@ async fn web_acls(client: &Client, scope: Scope, region: &str, part: &mut Part) 
                                 managed_rule_group: statement
                                     .and_then(|s| s.managed_rule_group_statement())
                                     .map(|m| format!("{}/{}", m.vendor_name(), m.name())),
+                                action: action_name(r.action()),
                             }
                         })
                         .collect(),
@@ -102,6 +103,25 @@ async fn web_acls(client: &Client, scope: Scope, region: &str, part: &mut Part) 
             return;
         }
     }
+}
+
+/// A rule's action by name.
+fn action_name(action: Option<&aws_sdk_wafv2::types::RuleAction>) -> String {
+    let Some(a) = action else { return String::new() };
+    let name = if a.block().is_some() {
+        "block"
+    } else if a.count().is_some() {
+        "count"
+    } else if a.allow().is_some() {
+        "allow"
+    } else if a.captcha().is_some() {
+        "captcha"
+    } else if a.challenge().is_some() {
+        "challenge"
+    } else {
+        ""
+    };
+    name.to_string()
 }
 
 /// The web ACL protecting a resource (an ALB): its ARN, or `None` when there
