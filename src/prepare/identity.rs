@@ -127,4 +127,24 @@ impl Derive for Role {
     }
 }
 
-stored_only!(Secret, Key, PasswordPolicy, RootUser);
+#[derive(Debug, Default, Serialize)]
+pub struct SecretFields {
+    /// The longest interval between rotations, in days: `rotation_days`,
+    /// or what the schedule expression gives; null when unknown.
+    pub rotation_interval_days: Option<i64>,
+}
+
+impl Derive for Secret {
+    type Fields<'a> = SecretFields;
+    fn derive<'a>(&'a self, _: &'a Joins<'a>) -> Self::Fields<'a> {
+        SecretFields {
+            rotation_interval_days: self.rotation_days.or_else(|| {
+                self.schedule_expression
+                    .as_deref()
+                    .and_then(crate::semantics::schedule::interval_days)
+            }),
+        }
+    }
+}
+
+stored_only!(Key, PasswordPolicy, RootUser);

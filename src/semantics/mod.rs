@@ -7,5 +7,6 @@ pub mod http;
 pub mod iam_policy;
 pub mod network;
 pub mod s3;
+pub mod schedule;
 pub mod secrets;
 pub mod user_data;

@@ -20,6 +20,9 @@ pub struct Secret {
     pub rotation_enabled: bool,
     /// Rotation interval in days; null when rotation is off.
     pub rotation_days: Option<i64>,
+    /// The rotation schedule, when set as an expression (`rate(30 days)`,
+    /// `cron(0 16 1 * ? *)`) rather than a number of days.
+    pub schedule_expression: Option<String>,
     /// When the secret was last rotated.
     pub last_rotated: Option<DateTime<Utc>>,
     /// The KMS key (id, ARN or alias); null when not encrypted with KMS.

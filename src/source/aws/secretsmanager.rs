@@ -33,6 +33,10 @@ pub async fn collect(config: &aws_config::SdkConfig, region: &str) -> Part {
                     .rotation_rules()
                     .and_then(|r| r.automatically_after_days())
                     .filter(|_| rotation_enabled),
+                schedule_expression: s
+                    .rotation_rules()
+                    .and_then(|r| present(r.schedule_expression()))
+                    .filter(|_| rotation_enabled),
                 last_rotated: time(s.last_rotated_date()),
                 kms_key_id: present(s.kms_key_id()),
             }
