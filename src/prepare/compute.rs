@@ -43,17 +43,32 @@ impl Derive for BeanstalkEnvironment {
 pub struct RepositoryFields<'a> {
     /// `BASIC` or `ENHANCED`; null when the registry's setting is unknown.
     pub registry_scan_type: Option<&'a str>,
+    /// A registry scanning rule scans this repository on push (or
+    /// continuously, with enhanced scanning): its filter matches the name.
+    /// Enhanced scanning whose rules were not recorded counts, as before
+    /// rules were collected.
+    pub registry_scan_on_push: bool,
 }
 
 impl Derive for Repository {
     type Fields<'a> = RepositoryFields<'a>;
-    const JOINS: &'static [Join] = &[("registry_scan_type", &["ecr.registry_scanning"])];
+    const JOINS: &'static [Join] = &[
+        ("registry_scan_type", &["ecr.registry_scanning"]),
+        ("registry_scan_on_push", &["ecr.registry_scanning"]),
+    ];
     fn derive<'a>(&'a self, joins: &'a Joins<'a>) -> Self::Fields<'a> {
+        let registry = joins.registry_scanning.get(self.region.as_str());
+        let enhanced = registry.is_some_and(|g| g.scan_type == "ENHANCED");
+        let scans = |r: &ScanningRule| {
+            (r.frequency == "SCAN_ON_PUSH" || (enhanced && r.frequency == "CONTINUOUS_SCAN"))
+                && r.filters
+                    .iter()
+                    .any(|f| crate::glob::wildcard_match(f.as_bytes(), self.id.as_bytes()))
+        };
         RepositoryFields {
-            registry_scan_type: joins
-                .registry_scanning
-                .get(self.region.as_str())
-                .map(|g| g.scan_type.as_str()),
+            registry_scan_type: registry.map(|g| g.scan_type.as_str()),
+            registry_scan_on_push: registry
+                .is_some_and(|g| g.rules.iter().any(scans) || (enhanced && g.rules.is_empty())),
         }
     }
 }

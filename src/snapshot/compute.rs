@@ -145,5 +145,17 @@ pub struct RegistryScanning {
     pub scan_type: String,
     /// Scan frequencies of the rules, e.g. `SCAN_ON_PUSH`, `CONTINUOUS_SCAN`.
     pub rule_frequencies: Vec<String>,
+    /// The rules with the repositories they apply to.
+    pub rules: Vec<ScanningRule>,
 }
 impl_resource!(RegistryScanning);
+
+/// A registry scanning rule.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct ScanningRule {
+    /// `SCAN_ON_PUSH`, `CONTINUOUS_SCAN` or `MANUAL`.
+    pub frequency: String,
+    /// Repository name filters (wildcards `*`), e.g. `prod-*`.
+    pub filters: Vec<String>,
+}

@@ -1,7 +1,7 @@
 //! ECR in one region: repositories and the registry scanning configuration.
 
 use super::Part;
-use crate::snapshot::compute::{RegistryScanning, Repository};
+use crate::snapshot::compute::{RegistryScanning, Repository, ScanningRule};
 use aws_sdk_ecr::Client;
 
 /// The kinds this collector writes.
@@ -54,6 +54,17 @@ pub async fn collect(config: &aws_config::SdkConfig, region: &str) -> Part {
                     c.rules()
                         .iter()
                         .map(|r| r.scan_frequency().as_str().to_string())
+                        .collect()
+                })
+                .unwrap_or_default(),
+            rules: configuration
+                .map(|c| {
+                    c.rules()
+                        .iter()
+                        .map(|r| ScanningRule {
+                            frequency: r.scan_frequency().as_str().to_string(),
+                            filters: r.repository_filters().iter().map(|f| f.filter().to_string()).collect(),
+                        })
                         .collect()
                 })
                 .unwrap_or_default(),
