@@ -38,6 +38,8 @@ pub struct DbInstance {
     pub backup_retention_days: i64,
     /// Whether a standby runs in another availability zone.
     pub multi_az: bool,
+    /// The instance this one is a read replica of; null for a primary.
+    pub read_replica_source: Option<String>,
     /// Whether deletion protection is on.
     pub deletion_protection: bool,
     /// Whether minor engine upgrades apply automatically.

@@ -1,7 +1,7 @@
 //! RDS in one region: DB instances, and the parameter groups they use with
 //! the parameters the rules read (only those: a group has hundreds).
 
-use super::Part;
+use super::{Part, present};
 use crate::snapshot::data::{DbInstance, ParameterGroup};
 use aws_sdk_rds::Client;
 use aws_sdk_rds::operation::describe_db_parameter_groups::DescribeDbParameterGroupsOutput;
@@ -31,6 +31,7 @@ pub async fn collect(config: &aws_config::SdkConfig, region: &str) -> Part {
                 arn: d.db_instance_arn().unwrap_or_default().into(),
                 region: region.into(),
                 engine: d.engine().unwrap_or_default().into(),
+                read_replica_source: present(d.read_replica_source_db_instance_identifier()),
                 engine_version: d.engine_version().unwrap_or_default().into(),
                 instance_class: d.db_instance_class().unwrap_or_default().into(),
                 port: d
