@@ -75,29 +75,8 @@ impl<'a> Joins<'a> {
         let r = &s.resources;
         let (subnet_public, subnets_by_vpc) = subnets(s);
 
-        let mut key_manager = HashMap::new();
-        for k in &r.kms_key {
-            key_manager.insert(k.arn.as_str(), k.manager.as_str());
-            key_manager.insert(k.id.as_str(), k.manager.as_str());
-            for alias in &k.aliases {
-                key_manager.insert(alias.as_str(), k.manager.as_str());
-            }
-        }
-
-        let mut alarm_metrics_by_db: HashMap<Key, BTreeSet<&str>> = HashMap::new();
-        let mut alarms_by_action: HashMap<&str, Vec<&str>> = HashMap::new();
-        for alarm in &r.cloudwatch_alarm {
-            let acts = alarm.actions_enabled && !alarm.alarm_actions.is_empty();
-            if let (true, Some(db)) = (acts, alarm.dimensions.get("DBInstanceIdentifier")) {
-                alarm_metrics_by_db
-                    .entry((&alarm.region, db))
-                    .or_default()
-                    .insert(&alarm.metric_name);
-            }
-            for action in &alarm.alarm_actions {
-                alarms_by_action.entry(action).or_default().push(&alarm.id);
-            }
-        }
+        let key_manager = key_managers(s);
+        let (alarm_metrics_by_db, alarms_by_action) = alarms(s);
 
         let mut origins_by_bucket: HashMap<String, Vec<BucketOrigin>> = HashMap::new();
         for d in &r.cloudfront_distribution {
@@ -173,6 +152,41 @@ impl<'a> Joins<'a> {
             .map(String::as_str)
             .collect()
     }
+}
+
+/// The manager (`AWS`, `CUSTOMER`) of each KMS key, by id, ARN and alias.
+fn key_managers(s: &Snapshot) -> HashMap<&str, &str> {
+    let mut key_manager = HashMap::new();
+    for k in &s.resources.kms_key {
+        key_manager.insert(k.arn.as_str(), k.manager.as_str());
+        key_manager.insert(k.id.as_str(), k.manager.as_str());
+        for alias in &k.aliases {
+            key_manager.insert(alias.as_str(), k.manager.as_str());
+        }
+    }
+    key_manager
+}
+
+type AlarmJoins<'a> = (HashMap<Key<'a>, BTreeSet<&'a str>>, HashMap<&'a str, Vec<&'a str>>);
+
+/// The metrics each database has an acting alarm on, and the alarms that
+/// notify each action (an SNS topic).
+fn alarms(s: &Snapshot) -> AlarmJoins<'_> {
+    let mut alarm_metrics_by_db: HashMap<Key, BTreeSet<&str>> = HashMap::new();
+    let mut alarms_by_action: HashMap<&str, Vec<&str>> = HashMap::new();
+    for alarm in &s.resources.cloudwatch_alarm {
+        let acts = alarm.actions_enabled && !alarm.alarm_actions.is_empty();
+        if let (true, Some(db)) = (acts, alarm.dimensions.get("DBInstanceIdentifier")) {
+            alarm_metrics_by_db
+                .entry((&alarm.region, db))
+                .or_default()
+                .insert(&alarm.metric_name);
+        }
+        for action in &alarm.alarm_actions {
+            alarms_by_action.entry(action).or_default().push(&alarm.id);
+        }
+    }
+    (alarm_metrics_by_db, alarms_by_action)
 }
 
 type SubnetJoins<'a> = (

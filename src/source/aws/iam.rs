@@ -87,13 +87,7 @@ pub async fn collect(config: aws_config::SdkConfig, account_id: String) -> Part 
         }
     }
     // Groups may come on a later page than their members.
-    for user in &mut users {
-        user.group_policy_arns = user
-            .groups
-            .iter()
-            .flat_map(|g| group_policies.get(g).cloned().unwrap_or_default())
-            .collect();
-    }
+    with_group_policies(&mut users, &group_policies);
     let Principals {
         mut attached,
         mut inline,
@@ -293,54 +287,8 @@ async fn credential_report(client: &Client, account_id: &str, users: &mut [User]
     };
     let text = String::from_utf8_lossy(report.content().map(|c| c.as_ref()).unwrap_or_default()).into_owned();
     let rows = parse_report(&text);
-    let date = |row: &HashMap<&str, &str>, column: &str| {
-        row.get(column)
-            .and_then(|v| chrono::DateTime::parse_from_rfc3339(v).ok())
-            .map(|t| t.with_timezone(&chrono::Utc))
-    };
-    let yes = |row: &HashMap<&str, &str>, column: &str| row.get(column) == Some(&"true");
-    for row in &rows {
-        match row.get("user") {
-            Some(&"<root_account>") => part.resources.iam_root_user.push(RootUser {
-                id: account_id.into(),
-                arn: row.get("arn").copied().unwrap_or_default().into(),
-                region: "global".into(),
-                mfa_active: yes(row, "mfa_active"),
-                active_access_keys: i64::from(yes(row, "access_key_1_active"))
-                    + i64::from(yes(row, "access_key_2_active")),
-                password_last_used: date(row, "password_last_used"),
-                password_present: None,
-            }),
-            Some(name) => {
-                if let Some(user) = users.iter_mut().find(|u| u.id == *name) {
-                    user.password_enabled = yes(row, "password_enabled");
-                    user.password_last_used = date(row, "password_last_used");
-                }
-            }
-            None => {}
-        }
-    }
-    // A report less than four hours old is returned as is: a user created
-    // (or given a password) since is not in it. Its console password is
-    // unknown, which must not read as "none".
-    for user in users.iter() {
-        if !rows.iter().any(|row| row.get("user") == Some(&user.id.as_str())) {
-            part.gaps.push(crate::snapshot::Gap {
-                resource_id: Some(user.id.clone()),
-                ..super::call::note(
-                    "iam",
-                    "global",
-                    "GetCredentialReport",
-                    "NotInCredentialReport",
-                    format!(
-                        "user {} is not in the credential report (newer than the report)",
-                        user.id
-                    ),
-                    &["iam.user"],
-                )
-            });
-        }
-    }
+    apply_rows(&rows, account_id, users, part);
+    missing_from_report(&users[..], &rows, part);
     // AWS always lists the root user; a report without it cannot say
     // whether root has MFA or keys, which must not read as "no".
     if part.resources.iam_root_user.is_empty() {
@@ -380,6 +328,73 @@ fn managed_policies(
                 attached_to: attached.remove(&arn).unwrap_or_default(),
                 document,
                 arn,
+            });
+        }
+    }
+}
+
+/// What the report's rows say of the root user and of each user.
+fn apply_rows(rows: &[HashMap<&str, &str>], account_id: &str, users: &mut [User], part: &mut Part) {
+    let date = |row: &HashMap<&str, &str>, column: &str| {
+        row.get(column)
+            .and_then(|v| chrono::DateTime::parse_from_rfc3339(v).ok())
+            .map(|t| t.with_timezone(&chrono::Utc))
+    };
+    let yes = |row: &HashMap<&str, &str>, column: &str| row.get(column) == Some(&"true");
+    for row in rows {
+        match row.get("user") {
+            Some(&"<root_account>") => part.resources.iam_root_user.push(RootUser {
+                id: account_id.into(),
+                arn: row.get("arn").copied().unwrap_or_default().into(),
+                region: "global".into(),
+                mfa_active: yes(row, "mfa_active"),
+                active_access_keys: i64::from(yes(row, "access_key_1_active"))
+                    + i64::from(yes(row, "access_key_2_active")),
+                password_last_used: date(row, "password_last_used"),
+                password_present: None,
+            }),
+            Some(name) => {
+                if let Some(user) = users.iter_mut().find(|u| u.id == *name) {
+                    user.password_enabled = yes(row, "password_enabled");
+                    user.password_last_used = date(row, "password_last_used");
+                }
+            }
+            None => {}
+        }
+    }
+}
+
+/// Each user's groups' managed policies.
+fn with_group_policies(users: &mut [User], group_policies: &HashMap<String, Vec<String>>) {
+    for user in users {
+        user.group_policy_arns = user
+            .groups
+            .iter()
+            .flat_map(|g| group_policies.get(g).cloned().unwrap_or_default())
+            .collect();
+    }
+}
+
+/// A gap for each user the credential report does not list.
+fn missing_from_report(users: &[User], rows: &[HashMap<&str, &str>], part: &mut Part) {
+    // A report less than four hours old is returned as is: a user created
+    // (or given a password) since is not in it. Its console password is
+    // unknown, which must not read as "none".
+    for user in users.iter() {
+        if !rows.iter().any(|row| row.get("user") == Some(&user.id.as_str())) {
+            part.gaps.push(crate::snapshot::Gap {
+                resource_id: Some(user.id.clone()),
+                ..super::call::note(
+                    "iam",
+                    "global",
+                    "GetCredentialReport",
+                    "NotInCredentialReport",
+                    format!(
+                        "user {} is not in the credential report (newer than the report)",
+                        user.id
+                    ),
+                    &["iam.user"],
+                )
             });
         }
     }

@@ -141,6 +141,13 @@ async fn settings(c: &Client, name: &str, region: &str, partition: &str, part: &
             .and_then(|conf| conf.rules().first())
             .map(encryption_of);
     }
+    acl_and_website(c, name, r, &mut bucket, part).await;
+    bucket
+}
+
+/// Whether the bucket's ACL grants to everyone, and whether it serves a
+/// website.
+async fn acl_and_website(c: &Client, name: &str, r: &str, bucket: &mut Bucket, part: &mut Part) {
     if let Some(out) = call!(
         part,
         "s3",
@@ -170,7 +177,6 @@ async fn settings(c: &Client, name: &str, region: &str, partition: &str, part: &
     {
         bucket.website_enabled = true;
     }
-    bucket
 }
 
 /// A bucket policy as JSON. One that is not JSON is kept as text, with a
