@@ -214,7 +214,12 @@ fn subnets(s: &Snapshot) -> SubnetJoins<'_> {
         let table = explicit
             .get(&(subnet.region.as_str(), subnet.id.as_str()))
             .or_else(|| main.get(&(subnet.region.as_str(), subnet.vpc_id.as_str())));
-        let public = table.is_some_and(|t| t.routes.iter().any(|route| route.target.starts_with("igw-")));
+        // A blackhole route (its gateway deleted) carries no traffic.
+        let public = table.is_some_and(|t| {
+            t.routes
+                .iter()
+                .any(|route| route.target.starts_with("igw-") && route.state != "blackhole")
+        });
         subnet_public.insert(key(subnet), (public, table.map_or("", |t| t.id.as_str())));
     }
     let subnets_by_vpc = group(&r.ec2_subnet, |s| (s.region.as_str(), s.vpc_id.as_str()));

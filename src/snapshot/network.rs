@@ -189,6 +189,8 @@ pub struct Route {
     pub destination: String,
     /// Target: `local`, `igw-...`, `nat-...`, `vpce-...`, `pcx-...`, ...
     pub target: String,
+    /// `active`, or `blackhole` when the target is gone (traffic is dropped).
+    pub state: String,
 }
 
 /// A VPC flow log.

@@ -192,6 +192,7 @@ async fn routing(client: &Client, region: &str, part: &mut Part) {
                             .or(route.network_interface_id())
                             .unwrap_or_default()
                             .into(),
+                        state: route.state().map(|s| s.as_str().to_string()).unwrap_or_default(),
                     })
                     .collect(),
             }
