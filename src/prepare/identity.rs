@@ -46,11 +46,7 @@ pub struct AccessKeyView<'a> {
 fn admin_policies<'a>(arns: impl Iterator<Item = &'a String>, joins: &Joins) -> Vec<&'a str> {
     let mut admin: Vec<&str> = arns
         .filter(|arn| {
-            arn.ends_with(":iam::aws:policy/AdministratorAccess")
-                || joins
-                    .policies
-                    .get(arn.as_str())
-                    .is_some_and(|p| iam_policy::normalise(&p.document).iter().any(|s| s.full_access))
+            arn.ends_with(":iam::aws:policy/AdministratorAccess") || joins.admin_policies.contains(arn.as_str())
         })
         .map(String::as_str)
         .collect();

@@ -1,12 +1,13 @@
 //! Lookups across kinds, built once per snapshot and read by every kind's
 //! derive step.
 
+use crate::semantics::iam_policy;
 use crate::semantics::network::World;
 use crate::semantics::s3::s3_origin_bucket;
-use crate::snapshot::{Resource, Snapshot, compute, data, edge, identity, monitoring, network};
+use crate::snapshot::{Resource, Snapshot, compute, data, edge, identity, network};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 type Key<'a> = (&'a str, &'a str);
 
@@ -48,13 +49,9 @@ pub struct Joins<'a> {
     pub registry_scanning: HashMap<&'a str, &'a compute::RegistryScanning>,
     pub keys_by_user: HashMap<&'a str, Vec<&'a identity::AccessKey>>,
     pub buckets: HashMap<&'a str, &'a data::Bucket>,
-    /// Managed policies by ARN.
-    pub policies: HashMap<&'a str, &'a identity::Policy>,
-    pub root_user: Option<&'a identity::RootUser>,
-    pub password_policy: Option<&'a identity::PasswordPolicy>,
-    pub trails: &'a [monitoring::Trail],
-    pub roles: &'a [identity::Role],
-    pub attestations: &'a [monitoring::Attestation],
+    /// ARNs of the snapshot's managed policies that grant full access
+    /// (normalised once here, not once per principal attached to them).
+    pub admin_policies: HashSet<&'a str>,
 }
 
 fn key<'a>(res: &'a dyn Resource) -> Key<'a> {
@@ -119,17 +116,13 @@ impl<'a> Joins<'a> {
             registry_scanning: r.ecr_registry_scanning.iter().map(|g| (g.region.as_str(), g)).collect(),
             keys_by_user: group(&r.iam_access_key, |k| k.user.as_str()),
             buckets: r.s3_bucket.iter().map(|b| (b.id.as_str(), b)).collect(),
-            policies: r
+            admin_policies: r
                 .iam_policy
                 .iter()
                 .filter(|p| !p.arn.is_empty())
-                .map(|p| (p.arn.as_str(), p))
+                .filter(|p| iam_policy::normalise(&p.document).iter().any(|s| s.full_access))
+                .map(|p| p.arn.as_str())
                 .collect(),
-            root_user: r.iam_root_user.first(),
-            password_policy: r.iam_password_policy.first(),
-            trails: &r.cloudtrail_trail,
-            roles: &r.iam_role,
-            attestations: &r.attestation,
         }
     }
 

@@ -292,16 +292,19 @@ mod tests {
     }
 
     #[test]
-    fn every_stored_kind_is_prepared() {
-        let prepared = prepare(
-            &crate::snapshot::parse(
-                include_str!("../../fixtures/example-account.json"),
-                std::path::Path::new("fixtures/example-account.json"),
-            )
-            .expect("the example parses"),
-        );
-        for kind in crate::snapshot::KINDS.iter().chain(SYNTHETIC_KINDS) {
-            assert!(prepared.items.contains_key(kind), "{kind} is not prepared");
+    fn every_resource_of_the_example_is_prepared_and_converts() {
+        let snapshot = crate::snapshot::parse(
+            include_str!("../../fixtures/example-account.json"),
+            std::path::Path::new("fixtures/example-account.json"),
+        )
+        .expect("the example parses");
+        let prepared = prepare(&snapshot);
+        for (kind, resources) in snapshot.resources.each_kind() {
+            assert_eq!(prepared.of_kind(kind).len(), resources.len(), "{kind}");
         }
+        assert_eq!(prepared.of_kind("account").len(), 1);
+        assert_eq!(prepared.of_kind("region").len(), snapshot.regions.len());
+        // No resource fell back to an identity-only value.
+        assert_eq!(prepared.gaps.len(), snapshot.gaps.len(), "{:?}", prepared.gaps);
     }
 }

@@ -54,26 +54,26 @@ fn value_of<T: Serialize>(value: &T) -> Box<dyn cel::common::value::Val> {
 }
 
 pub fn account(snapshot: &Snapshot, joins: &Joins) -> PreparedResource {
-    let account = &snapshot.account;
+    let (account, r) = (&snapshot.account, &snapshot.resources);
     let arn = format!("arn:{}:iam::{}:root", partition(account), account.id);
     let value = AccountValue {
         id: &account.id,
         arn: arn.clone(),
         region: "global",
         partition: partition(account),
-        root: joins.root_user,
-        password_policy: joins.password_policy,
+        root: r.iam_root_user.first(),
+        password_policy: r.iam_password_policy.first(),
         s3_public_access_block: joins.account_pab.map(account_block),
-        trails: joins
-            .trails
+        trails: r
+            .cloudtrail_trail
             .iter()
             .map(|t| WithFields {
                 stored: t,
                 derived: t.derive(joins),
             })
             .collect(),
-        support_roles: joins
-            .roles
+        support_roles: r
+            .iam_role
             .iter()
             .filter(|role| {
                 role.attached_policy_arns
@@ -82,8 +82,8 @@ pub fn account(snapshot: &Snapshot, joins: &Joins) -> PreparedResource {
             })
             .map(|role| role.id.as_str())
             .collect(),
-        attestations: joins
-            .attestations
+        attestations: r
+            .attestation
             .iter()
             .map(|a| WithFields {
                 stored: a,
