@@ -92,10 +92,30 @@ rds.create_db_instance(DBInstanceIdentifier="orders", Engine="postgres", DBInsta
                        PubliclyAccessible=False, StorageEncrypted=True, BackupRetentionPeriod=7,
                        DeletionProtection=True, DBParameterGroupName="pg-tls")
 
-# --- ElastiCache: no encryption (us-east-1).
+# --- Aurora (seed 001's database): a PostgreSQL cluster whose cluster
+# parameter group does not force TLS, without deletion protection, with one
+# member instance (us-east-1).
+rds = client("rds", "us-east-1")
+rds.create_db_cluster_parameter_group(DBClusterParameterGroupName="aurora-lax",
+                                      DBParameterGroupFamily="aurora-postgresql16", Description="lax")
+rds.modify_db_cluster_parameter_group(DBClusterParameterGroupName="aurora-lax", Parameters=[
+    {"ParameterName": "rds.force_ssl", "ParameterValue": "0", "ApplyMethod": "immediate"}])
+rds.create_db_cluster(DBClusterIdentifier="multi-container-app", Engine="aurora-postgresql",
+                      MasterUsername="admin", MasterUserPassword="correct-horse-battery",
+                      StorageEncrypted=True, BackupRetentionPeriod=7, DeletionProtection=False,
+                      DBClusterParameterGroupName="aurora-lax",
+                      EnableCloudwatchLogsExports=["postgresql"])
+rds.create_db_instance(DBInstanceIdentifier="multi-container-app-1", DBClusterIdentifier="multi-container-app",
+                       Engine="aurora-postgresql", DBInstanceClass="db.r6g.large")
+
+# --- ElastiCache: no encryption (us-east-1); a standalone Memcached
+# cluster with TLS (eu-west-1).
 client("elasticache", "us-east-1").create_replication_group(
     ReplicationGroupId="sessions", ReplicationGroupDescription="sessions", Engine="redis",
     CacheNodeType="cache.t4g.micro", NumCacheClusters=1)
+client("elasticache", "eu-west-1").create_cache_cluster(
+    CacheClusterId="pages", Engine="memcached", CacheNodeType="cache.t4g.micro", NumCacheNodes=1,
+    TransitEncryptionEnabled=True)
 
 # --- Secrets in environment variables: an ECS task definition and a Lambda
 # function (us-east-1); the same through Secrets Manager (eu-west-1).

@@ -72,6 +72,7 @@ fn collect_reads_every_seeded_service() {
         "cloudfront.response_headers_policy",
         "cloudwatch.alarm",
         "iam.root_user",
+        "elasticache.serverless_cache",
     ];
     let collected = snap["collected"].as_array().expect("collected");
     assert!(collected.len() >= 40, "{collected:?}");
@@ -115,6 +116,33 @@ fn collect_reads_every_seeded_service() {
         find("rds.parameter_group", "pg-lax")["parameters"],
         serde_json::json!({"rds.force_ssl": "0"})
     );
+    // Aurora: the cluster with its cluster parameter group, the member
+    // instance joined to it.
+    let cluster = find("rds.db_cluster", "multi-container-app");
+    assert_eq!(
+        (&cluster["engine"], &cluster["parameter_group"], &cluster["member_ids"]),
+        (
+            &serde_json::json!("aurora-postgresql"),
+            &serde_json::json!("aurora-lax"),
+            &serde_json::json!(["multi-container-app-1"])
+        )
+    );
+    assert_eq!(
+        find("rds.cluster_parameter_group", "aurora-lax")["parameters"],
+        serde_json::json!({"rds.force_ssl": "0"})
+    );
+    assert_eq!(
+        find("rds.db_instance", "multi-container-app-1")["cluster_id"],
+        "multi-container-app"
+    );
+    // A cache cluster outside any replication group; the group's own member
+    // is not listed twice.
+    let pages = find("elasticache.cache_cluster", "pages");
+    assert_eq!(
+        (&pages["engine"], &pages["transit_encryption"]),
+        (&serde_json::json!("memcached"), &serde_json::json!(true))
+    );
+    assert_eq!(resources["elasticache.cache_cluster"].as_array().map(Vec::len), Some(1));
     assert_eq!(find("ecs.task_definition", "api:1")["containers"][0]["name"], "api");
     assert_eq!(find("wafv2.web_acl", "api-acl")["rules"][0]["rate_limit"], 1000);
     assert_eq!(resources["cloudfront.distribution"][0]["origins"][0]["id"], "assets");
@@ -145,6 +173,8 @@ fn collect_reads_every_seeded_service() {
             "cloudfront global ListResponseHeadersPolicies HTTP 404",
             "cloudwatch eu-west-1 DescribeAlarms HTTP 404",
             "cloudwatch us-east-1 DescribeAlarms HTTP 404",
+            "elasticache eu-west-1 DescribeServerlessCaches HTTP 500",
+            "elasticache us-east-1 DescribeServerlessCaches HTTP 500",
             "elasticbeanstalk us-east-1 DescribeConfigurationSettings HTTP 500",
             "iam global GetCredentialReport NoRootRow",
             "ssm eu-west-1 DescribeInstanceInformation HTTP 500",
@@ -213,6 +243,14 @@ fn the_collected_account_gets_the_right_findings() {
         ("rds-force-ssl", "orders-public", "fail"),
         ("rds-force-ssl", "orders", "pass"),
         ("elasticache-encrypted", "sessions", "fail"),
+        ("elasticache-encrypted", "pages", "pass"),
+        // Serverless caches cannot be listed by the emulator: the regions say so.
+        ("elasticache-encrypted", "region#us-east-1", "error"),
+        // Aurora: judged at cluster level, the member skipped.
+        ("rds-force-ssl", "rds.db_cluster#multi-container-app", "fail"),
+        ("rds-deletion-protection", "rds.db_cluster#multi-container-app", "fail"),
+        ("rds-logs-exported", "rds.db_cluster#multi-container-app", "pass"),
+        ("rds-storage-encrypted", "rds.db_cluster#multi-container-app", "pass"),
         ("s3-account-public-access-block", "123456789012", "fail"),
         ("s3-origin-uses-oac", "public-assets", "fail"),
         // Secrets out of environment variables.
@@ -255,6 +293,18 @@ fn the_collected_account_gets_the_right_findings() {
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    // An Aurora member is not judged on what its cluster holds.
+    for rule in [
+        "rds-force-ssl",
+        "rds-deletion-protection",
+        "rds-multi-az",
+        "rds-logs-exported",
+    ] {
+        assert!(
+            status(rule, "rds.db_instance#multi-container-app-1").is_empty(),
+            "{rule}"
+        );
+    }
     // The precision of gaps: a database rule that reads no alarm is decided.
     assert_eq!(status("rds-storage-encrypted", "orders"), vec!["pass"]);
     // No secret value from the seeded environment reaches the report.

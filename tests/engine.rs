@@ -286,3 +286,44 @@ fn arn_globs_match_and_errors_are_never_waived() {
         "{statuses:?}"
     );
 }
+
+#[test]
+fn a_gap_in_one_kind_of_a_rule_leaves_its_other_kinds_decided() {
+    // Serverless caches could not be listed: the replication group beside
+    // them is still judged, and the region reports what is unknown.
+    let snap = snapshot_from(base(
+        serde_json::json!({"elasticache.replication_group": [{"id": "cache", "region": "us-east-1", "engine": "redis", "snapshot_retention_limit": 0}]}),
+        serde_json::json!([{"service": "elasticache", "region": "us-east-1", "operation": "DescribeServerlessCaches", "code": "AccessDenied", "kinds": ["elasticache.serverless_cache"]}]),
+    ));
+    let report = run(&snap, &["elasticache-backups"]);
+    let statuses: Vec<(Status, &str, &str)> = report
+        .findings
+        .iter()
+        .map(|f| (f.status, f.resource.kind.as_str(), f.resource.id.as_str()))
+        .collect();
+    assert_eq!(
+        statuses,
+        vec![
+            (Status::Fail, "elasticache.replication_group", "cache"),
+            (Status::Error, "region", "us-east-1"),
+        ]
+    );
+}
+
+#[test]
+fn a_snapshot_saved_before_a_kind_was_collected_is_still_judged_on_the_others() {
+    // `collected` does not list DB clusters: the instance rules still apply
+    // to instances, and the rule says nothing about clusters it never saw.
+    let mut json = base(
+        serde_json::json!({"rds.db_instance": [{"id": "orders", "region": "us-east-1", "engine": "postgres", "deletion_protection": false}]}),
+        serde_json::json!([]),
+    );
+    json["collected"] = serde_json::json!(["rds.db_instance", "rds.parameter_group"]);
+    let report = run(&snapshot_from(json), &["rds-deletion-protection"]);
+    let statuses: Vec<(Status, &str)> = report
+        .findings
+        .iter()
+        .map(|f| (f.status, f.resource.kind.as_str()))
+        .collect();
+    assert_eq!(statuses, vec![(Status::Fail, "rds.db_instance")]);
+}

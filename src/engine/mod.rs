@@ -21,7 +21,7 @@ use cel::common::value::{CowVal, Val};
 use cel::context::VariableResolver;
 pub use finding::{FailOn, Finding, Notice, NoticeKind, Report, ResourceRef, RuleInfo, Status, Summary, Target};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 pub use waivers::Waiver;
 
@@ -52,9 +52,7 @@ impl Options {
     }
 
     fn selects(&self, rule: &Rule, prepared: &Prepared) -> bool {
-        // A partial snapshot (probed endpoints only, say) says what it covers;
-        // rules needing anything else do not apply to it.
-        rule.needs.iter().all(|kind| prepared.covers(kind)) && self.selects_by_flags(rule)
+        !covered_kinds(rule, prepared).is_empty() && self.selects_by_flags(rule)
     }
 
     fn selects_by_flags(&self, rule: &Rule) -> bool {
@@ -62,6 +60,18 @@ impl Options {
             && !self.skip.iter().any(|id| id == &rule.id)
             && self.min_severity.is_none_or(|min| rule.severity.at_least(min))
     }
+}
+
+/// The kinds of `rule` that `prepared` covers with everything they need. A
+/// partial snapshot (probed endpoints only, say, or one saved before a kind
+/// was collected) says what it covers; a rule does not apply to the kinds
+/// whose data it does not hold, and applies to the others.
+fn covered_kinds<'r>(rule: &'r Rule, prepared: &Prepared) -> Vec<&'r str> {
+    rule.kinds
+        .iter()
+        .filter(|kind| rule.needs_for(kind).iter().all(|k| prepared.covers(k)))
+        .map(String::as_str)
+        .collect()
 }
 
 /// The variables a rule sees: `resource`, `params`, `account`.
@@ -154,10 +164,11 @@ fn evidence_strings(value: &cel::Value) -> Vec<String> {
     }
 }
 
-/// The gaps that make `rule`'s data incomplete for a resource in `region`.
-fn gaps_for<'g>(gaps: &'g [Gap], rule: &Rule, region: &str, resource_id: Option<&str>) -> Vec<&'g Gap> {
+/// The gaps that make `rule`'s data incomplete for a resource of `kind` in
+/// `region`.
+fn gaps_for<'g>(gaps: &'g [Gap], rule: &Rule, kind: &str, region: &str, resource_id: Option<&str>) -> Vec<&'g Gap> {
     gaps.iter()
-        .filter(|g| rule.needs.iter().any(|kind| g.covers(kind, region)))
+        .filter(|g| rule.needs_for(kind).iter().any(|k| g.covers(k, region)))
         .filter(|g| match (&g.resource_id, resource_id) {
             (None, _) => true,
             // A gap about one resource of the rule's own kind concerns that
@@ -216,7 +227,7 @@ fn evaluate_item(
     } else {
         format!(" in {}", resource.region)
     };
-    let missing = gaps_for(gaps, rule, item.region(), Some(item.id()));
+    let missing = gaps_for(gaps, rule, &item.resource.kind, item.region(), Some(item.id()));
     // A gap naming this very resource (its detail call failed) leaves
     // unknown the very data `when` may read (user data, a distribution's
     // configuration): the rule cannot even say whether it applies.
@@ -340,8 +351,8 @@ fn evaluate_by_kind(
 ) -> Vec<Vec<Finding>> {
     let mut by_kind: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (index, rule) in selected.iter().enumerate() {
-        for kind in &rule.kinds {
-            by_kind.entry(kind.as_str()).or_default().push(index);
+        for kind in covered_kinds(rule, prepared) {
+            by_kind.entry(kind).or_default().push(index);
         }
     }
     let mut per_rule: Vec<Vec<Finding>> = selected.iter().map(|_| Vec::new()).collect();
@@ -379,16 +390,19 @@ fn order_key(r: &ResourceRef) -> (&str, &str, &str) {
 /// (the resources there may simply not have been seen), and one `skip` when
 /// nothing at all was in scope. Returns whether anything was added.
 fn scope_findings(rule: &Rule, gaps: &[Gap], findings: &mut Vec<Finding>) -> bool {
-    let errored: BTreeSet<&str> = findings
-        .iter()
-        .filter(|f| f.status == Status::Error)
-        .map(|f| f.resource.region.as_str())
-        .collect();
+    // A gap is reported by an error finding of a kind that needs the gap's
+    // data, in its region; an error on a global resource (the account)
+    // already covers every region.
+    let covered = |gap: &Gap| {
+        findings.iter().any(|f| {
+            f.status == Status::Error
+                && (f.resource.region == "global" || f.resource.region == gap.region)
+                && rule.needs_for(&f.resource.kind).iter().any(|k| gap.concerns(k))
+        })
+    };
     let mut regions: BTreeMap<&str, Vec<&Gap>> = BTreeMap::new();
-    // An error on a global resource (the account) already covers every region.
-    let covered = |region: &str| errored.contains("global") || errored.contains(region);
     for gap in gaps.iter().filter(|g| g.resource_id.is_none()) {
-        if rule.needs.iter().any(|kind| gap.concerns(kind)) && !covered(&gap.region) {
+        if rule.needs.iter().any(|kind| gap.concerns(kind)) && !covered(gap) {
             regions.entry(gap.region.as_str()).or_default().push(gap);
         }
     }

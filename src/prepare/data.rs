@@ -1,6 +1,7 @@
 //! Derived fields of the data stores: RDS parameters, subnets, security
-//! groups, key manager and alarms; ElastiCache exposure; S3 bucket
-//! policies, origins and publicity.
+//! groups, key manager and alarms, for instances and clusters; ElastiCache
+//! exposure for every kind of cache; S3 bucket policies, origins and
+//! publicity.
 
 use super::derive::{Derive, SUBNETS, stored_only};
 use super::joins::BucketOrigin;
@@ -15,12 +16,36 @@ use std::collections::BTreeMap;
 
 #[derive(Debug, Default, Serialize)]
 pub struct DbInstanceFields<'a> {
+    /// See [`engine_family`].
+    pub engine_family: &'a str,
     /// Merged from its parameter groups, later groups winning.
     pub parameters: BTreeMap<&'a str, &'a str>,
     pub public_subnet_ids: Vec<&'a str>,
     pub ingress: Vec<PermissionView<'a>>,
     pub kms_key_manager: Option<&'a str>,
+    /// Metrics watched by alarms with actions on this instance, or (for a
+    /// cluster member) on its cluster.
     pub alarm_metrics: Vec<&'a str>,
+}
+
+/// The engine without its edition: `postgres`, `mysql`, `mariadb`,
+/// `aurora-postgresql`, `aurora-mysql` (also the legacy `aurora`),
+/// `oracle`, `sqlserver`, `db2`, or the engine itself. Parameter names and
+/// log types are per family, not per edition.
+pub fn engine_family(engine: &str) -> &str {
+    let engine = engine.strip_prefix("custom-").unwrap_or(engine);
+    match engine {
+        "aurora" => "aurora-mysql",
+        e if e.starts_with("oracle-") => "oracle",
+        e if e.starts_with("sqlserver-") => "sqlserver",
+        e if e.starts_with("db2-") => "db2",
+        e => e,
+    }
+}
+
+/// `AWS`, `CUSTOMER` or null for the key `id`.
+fn key_manager<'a>(joins: &Joins<'a>, id: &Option<String>) -> Option<&'a str> {
+    id.as_deref().and_then(|k| joins.key_manager.get(k)).copied()
 }
 
 impl Derive for DbInstance {
@@ -39,57 +64,123 @@ impl Derive for DbInstance {
                 parameters.extend(group.parameters.iter().map(|(k, v)| (k.as_str(), v.as_str())));
             }
         }
-        let metrics = joins.alarm_metrics_by_db.get(&(self.region.as_str(), self.id.as_str()));
+        let region = self.region.as_str();
+        let own = joins.alarm_metrics_by_db.get(&(region, self.id.as_str()));
+        let cluster = (self.cluster_id.as_deref()).and_then(|c| joins.alarm_metrics_by_cluster.get(&(region, c)));
+        let mut alarm_metrics: Vec<&str> = own.into_iter().chain(cluster).flatten().copied().collect();
+        alarm_metrics.sort_unstable();
+        alarm_metrics.dedup();
         DbInstanceFields {
+            engine_family: engine_family(&self.engine),
             parameters,
             public_subnet_ids: joins.public_subnets(&self.region, &self.subnet_ids),
             ingress: PermissionView::ingress_of(joins, &self.region, &self.security_groups),
-            kms_key_manager: self
-                .kms_key_id
-                .as_deref()
-                .and_then(|k| joins.key_manager.get(k))
-                .copied(),
-            alarm_metrics: metrics.map_or_else(Vec::new, |m| m.iter().copied().collect()),
+            kms_key_manager: key_manager(joins, &self.kms_key_id),
+            alarm_metrics,
         }
     }
 }
 
 #[derive(Debug, Default, Serialize)]
-pub struct ReplicationGroupFields<'a> {
-    pub public_subnet_ids: Vec<&'a str>,
-    /// Its security groups with an inbound source that is the whole internet.
-    pub world_open_security_groups: Vec<&'a str>,
+pub struct DbClusterFields<'a> {
+    /// See [`engine_family`].
+    pub engine_family: &'a str,
+    /// From its cluster parameter group.
+    pub parameters: BTreeMap<&'a str, &'a str>,
+    /// The parameter group's name as a list, so that the rules read
+    /// instances and clusters alike.
+    pub parameter_groups: Vec<&'a str>,
+    pub ingress: Vec<PermissionView<'a>>,
+    pub kms_key_manager: Option<&'a str>,
+    /// The member instances found in the snapshot.
+    pub members: Vec<&'a str>,
+    /// Null: a cluster is never a member of another (the rules that judge
+    /// members at cluster level read this on both kinds).
+    pub cluster_id: Option<&'a str>,
 }
 
-impl Derive for ReplicationGroup {
-    type Fields<'a> = ReplicationGroupFields<'a>;
+impl Derive for DbCluster {
+    type Fields<'a> = DbClusterFields<'a>;
     const JOINS: &'static [Join] = &[
-        ("public_subnet_ids", SUBNETS),
-        ("world_open_security_groups", &["ec2.security_group"]),
+        ("parameters", &["rds.cluster_parameter_group"]),
+        ("ingress", &["ec2.security_group"]),
+        ("kms_key_manager", &["kms.key"]),
+        ("members", &["rds.db_instance"]),
     ];
     fn derive<'a>(&'a self, joins: &'a Joins<'a>) -> Self::Fields<'a> {
-        let world_open = |id: &&String| {
-            joins
-                .security_groups
-                .get(&(self.region.as_str(), id.as_str()))
-                .is_some_and(|sg| {
-                    sg.ingress.iter().any(|p| {
-                        let cidrs: Vec<&str> = p.cidrs.iter().map(String::as_str).collect();
-                        !world_sources(&cidrs, &joins.world).is_empty()
-                    })
-                })
-        };
-        ReplicationGroupFields {
-            public_subnet_ids: joins.public_subnets(&self.region, &self.subnet_ids),
-            world_open_security_groups: self
-                .security_groups
-                .iter()
-                .filter(world_open)
-                .map(String::as_str)
+        let region = self.region.as_str();
+        let group = joins
+            .cluster_parameter_groups
+            .get(&(region, self.parameter_group.as_str()));
+        DbClusterFields {
+            engine_family: engine_family(&self.engine),
+            parameters: group.map_or_else(BTreeMap::new, |g| {
+                g.parameters.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+            }),
+            parameter_groups: Some(self.parameter_group.as_str())
+                .filter(|g| !g.is_empty())
+                .into_iter()
                 .collect(),
+            ingress: PermissionView::ingress_of(joins, region, &self.security_groups),
+            kms_key_manager: key_manager(joins, &self.kms_key_id),
+            members: joins
+                .instances_by_cluster
+                .get(&(region, self.id.as_str()))
+                .map_or_else(Vec::new, |m| m.iter().map(|d| d.id.as_str()).collect()),
+            cluster_id: None,
         }
     }
 }
+
+#[derive(Debug, Default, Serialize)]
+pub struct CacheFields<'a> {
+    pub public_subnet_ids: Vec<&'a str>,
+    /// Its security groups with an inbound source that is the whole internet.
+    pub world_open_security_groups: Vec<&'a str>,
+    pub ingress: Vec<PermissionView<'a>>,
+}
+
+const CACHE_JOINS: &[Join] = &[
+    ("public_subnet_ids", SUBNETS),
+    ("world_open_security_groups", &["ec2.security_group"]),
+    ("ingress", &["ec2.security_group"]),
+];
+
+/// The exposure of a cache in `region` with these subnets and groups.
+fn cache_fields<'a>(
+    joins: &'a Joins<'a>,
+    region: &'a str,
+    subnet_ids: &'a [String],
+    security_groups: &'a [String],
+) -> CacheFields<'a> {
+    let world_open = |id: &&String| {
+        joins.security_groups.get(&(region, id.as_str())).is_some_and(|sg| {
+            sg.ingress.iter().any(|p| {
+                let cidrs: Vec<&str> = p.cidrs.iter().map(String::as_str).collect();
+                !world_sources(&cidrs, &joins.world).is_empty()
+            })
+        })
+    };
+    CacheFields {
+        public_subnet_ids: joins.public_subnets(region, subnet_ids),
+        world_open_security_groups: security_groups.iter().filter(world_open).map(String::as_str).collect(),
+        ingress: PermissionView::ingress_of(joins, region, security_groups),
+    }
+}
+
+/// The three kinds of cache share their derived fields.
+macro_rules! cache_derive {
+    ($($kind:ty),*) => {$(
+        impl Derive for $kind {
+            type Fields<'a> = CacheFields<'a>;
+            const JOINS: &'static [Join] = CACHE_JOINS;
+            fn derive<'a>(&'a self, joins: &'a Joins<'a>) -> Self::Fields<'a> {
+                cache_fields(joins, &self.region, &self.subnet_ids, &self.security_groups)
+            }
+        }
+    )*};
+}
+cache_derive!(ReplicationGroup, ServerlessCache, CacheCluster);
 
 /// The account's Block Public Access, as the four settings.
 pub fn account_block(p: &AccountPublicAccessBlock) -> PublicAccessBlock {

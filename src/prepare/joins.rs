@@ -37,9 +37,14 @@ pub struct Joins<'a> {
     pub flow_logs_by_resource: HashMap<Key<'a>, Vec<&'a network::FlowLog>>,
     pub ssm: HashMap<Key<'a>, &'a network::ManagedInstance>,
     pub parameter_groups: HashMap<Key<'a>, &'a data::ParameterGroup>,
+    pub cluster_parameter_groups: HashMap<Key<'a>, &'a data::ParameterGroup>,
+    /// Member instances by (region, cluster id).
+    pub instances_by_cluster: HashMap<Key<'a>, Vec<&'a data::DbInstance>>,
     /// `AWS` or `CUSTOMER` by key id, ARN and alias.
     pub key_manager: HashMap<&'a str, &'a str>,
     pub alarm_metrics_by_db: HashMap<Key<'a>, BTreeSet<&'a str>>,
+    /// Metrics watched by alarms with actions on a `DBClusterIdentifier`.
+    pub alarm_metrics_by_cluster: HashMap<Key<'a>, BTreeSet<&'a str>>,
     pub alarms_by_action: HashMap<&'a str, Vec<&'a str>>,
     pub origins_by_bucket: HashMap<String, Vec<BucketOrigin<'a>>>,
     pub account_pab: Option<&'a data::AccountPublicAccessBlock>,
@@ -73,7 +78,17 @@ impl<'a> Joins<'a> {
         let (subnet_public, subnets_by_vpc) = subnets(s);
 
         let key_manager = key_managers(s);
-        let (alarm_metrics_by_db, alarms_by_action) = alarms(s);
+        let mut instances_by_cluster: HashMap<Key, Vec<&data::DbInstance>> = HashMap::new();
+        for d in &r.rds_db_instance {
+            if let Some(cluster) = &d.cluster_id {
+                instances_by_cluster.entry((&d.region, cluster)).or_default().push(d);
+            }
+        }
+        let AlarmJoins {
+            by_db: alarm_metrics_by_db,
+            by_cluster: alarm_metrics_by_cluster,
+            by_action: alarms_by_action,
+        } = alarms(s);
 
         let mut origins_by_bucket: HashMap<String, Vec<BucketOrigin>> = HashMap::new();
         for d in &r.cloudfront_distribution {
@@ -101,8 +116,11 @@ impl<'a> Joins<'a> {
             flow_logs_by_resource: group(&r.ec2_flow_log, |l| (l.region.as_str(), l.resource_id.as_str())),
             ssm: r.ssm_managed_instance.iter().map(|m| (key(m), m)).collect(),
             parameter_groups: r.rds_parameter_group.iter().map(|g| (key(g), g)).collect(),
+            cluster_parameter_groups: r.rds_cluster_parameter_group.iter().map(|g| (key(g), g)).collect(),
+            instances_by_cluster,
             key_manager,
             alarm_metrics_by_db,
+            alarm_metrics_by_cluster,
             alarms_by_action,
             origins_by_bucket,
             account_pab: r.s3_account_public_access_block.first(),
@@ -160,26 +178,33 @@ fn key_managers(s: &Snapshot) -> HashMap<&str, &str> {
     key_manager
 }
 
-type AlarmJoins<'a> = (HashMap<Key<'a>, BTreeSet<&'a str>>, HashMap<&'a str, Vec<&'a str>>);
+#[derive(Default)]
+struct AlarmJoins<'a> {
+    by_db: HashMap<Key<'a>, BTreeSet<&'a str>>,
+    by_cluster: HashMap<Key<'a>, BTreeSet<&'a str>>,
+    by_action: HashMap<&'a str, Vec<&'a str>>,
+}
 
-/// The metrics each database has an acting alarm on, and the alarms that
-/// notify each action (an SNS topic).
+/// The metrics each database instance and cluster has an acting alarm on,
+/// and the alarms that notify each action (an SNS topic).
 fn alarms(s: &Snapshot) -> AlarmJoins<'_> {
-    let mut alarm_metrics_by_db: HashMap<Key, BTreeSet<&str>> = HashMap::new();
-    let mut alarms_by_action: HashMap<&str, Vec<&str>> = HashMap::new();
+    let mut joins = AlarmJoins::default();
     for alarm in &s.resources.cloudwatch_alarm {
-        let acts = alarm.actions_enabled && !alarm.alarm_actions.is_empty();
-        if let (true, Some(db)) = (acts, alarm.dimensions.get("DBInstanceIdentifier")) {
-            alarm_metrics_by_db
-                .entry((&alarm.region, db))
-                .or_default()
-                .insert(&alarm.metric_name);
+        if alarm.actions_enabled && !alarm.alarm_actions.is_empty() {
+            for (dimension, map) in [
+                ("DBInstanceIdentifier", &mut joins.by_db),
+                ("DBClusterIdentifier", &mut joins.by_cluster),
+            ] {
+                if let Some(id) = alarm.dimensions.get(dimension) {
+                    map.entry((&alarm.region, id)).or_default().insert(&alarm.metric_name);
+                }
+            }
         }
         for action in &alarm.alarm_actions {
-            alarms_by_action.entry(action).or_default().push(&alarm.id);
+            joins.by_action.entry(action).or_default().push(&alarm.id);
         }
     }
-    (alarm_metrics_by_db, alarms_by_action)
+    joins
 }
 
 type SubnetJoins<'a> = (

@@ -37,8 +37,12 @@ pub struct Rule {
     pub area: spec::Area,
     /// The kinds the rule iterates over.
     pub kinds: Vec<String>,
-    /// Every kind whose gaps make the result incomplete.
+    /// Every kind whose gaps make the result incomplete (for any of its
+    /// kinds).
     pub needs: Vec<String>,
+    /// The same, for each kind it iterates over: a gap in serverless caches
+    /// says nothing about a replication group judged by the same rule.
+    pub needs_by_kind: BTreeMap<String, Vec<String>>,
     pub source: Vec<String>,
     pub rationale: String,
     pub remediation: String,
@@ -64,6 +68,12 @@ pub struct Expr {
 }
 
 impl Rule {
+    /// The kinds whose gaps make the result incomplete for a resource of
+    /// `kind` (all of `needs` for a kind the rule does not iterate over).
+    pub fn needs_for(&self, kind: &str) -> &[String] {
+        self.needs_by_kind.get(kind).map_or(&self.needs, Vec::as_slice)
+    }
+
     /// The service prefix of the rule's first kind (`ec2` for `ec2.instance`).
     pub fn service(&self) -> &str {
         self.kinds.first().and_then(|k| k.split('.').next()).unwrap_or("")
@@ -262,17 +272,35 @@ impl Problems<'_> {
     /// Every kind whose gaps make the rule's result incomplete: its own
     /// kinds, the sources of the derived fields its expressions read, and
     /// those it lists in `needs` (required over `account` and `region`).
-    fn needs(&mut self, file: &RuleFile, kinds: &[String], expressions: &[&Option<Expr>]) -> Vec<String> {
+    /// Returns them for each kind the rule iterates over.
+    fn needs(
+        &mut self,
+        file: &RuleFile,
+        kinds: &[String],
+        expressions: &[&Option<Expr>],
+    ) -> BTreeMap<String, Vec<String>> {
         let mut reads = Reads::default();
         for expr in expressions.iter().copied().flatten() {
             reads.add(&expr.program.expression().expr);
         }
-        let mut needs: Vec<String> = Vec::new();
-        for kind in kinds {
-            if !SYNTHETIC_KINDS.contains(&kind.as_str()) {
-                needs.extend(dependencies(kind, &reads));
-            }
-        }
+        let extra = self.extra_needs(file, kinds);
+        kinds
+            .iter()
+            .map(|kind| {
+                let mut needs = extra.clone();
+                if !SYNTHETIC_KINDS.contains(&kind.as_str()) {
+                    needs.extend(dependencies(kind, &reads));
+                }
+                needs.sort();
+                needs.dedup();
+                (kind.clone(), needs)
+            })
+            .collect()
+    }
+
+    /// The kinds listed in `needs`, checked.
+    fn extra_needs(&mut self, file: &RuleFile, kinds: &[String]) -> Vec<String> {
+        let mut needs = Vec::new();
         match &file.needs {
             Some(extra) => {
                 for kind in extra.get_ref() {
@@ -353,7 +381,10 @@ pub fn compile(path: &Path, text: &str) -> Result<Rule, Vec<Problem>> {
         .evidence
         .as_ref()
         .and_then(|e| problems.expression(e, "check.evidence"));
-    let needs = problems.needs(&file, &kinds, &[&when, &error, &assert, &evidence]);
+    let needs_by_kind = problems.needs(&file, &kinds, &[&when, &error, &assert, &evidence]);
+    let mut needs: Vec<String> = needs_by_kind.values().flatten().cloned().collect();
+    needs.sort();
+    needs.dedup();
     problems.check_tests(&file.tests, &kinds);
 
     let (Some(assert), true) = (assert, problems.list.is_empty()) else {
@@ -367,6 +398,7 @@ pub fn compile(path: &Path, text: &str) -> Result<Rule, Vec<Problem>> {
         area: file.area,
         kinds,
         needs,
+        needs_by_kind,
         source: file.source,
         rationale: file.rationale.trim().to_string(),
         remediation: file.remediation.trim().to_string(),

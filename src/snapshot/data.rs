@@ -1,16 +1,18 @@
-//! Data stores: RDS instances and parameter groups, ElastiCache replication
-//! groups, S3 buckets and the account-level S3 Block Public Access.
+//! Data stores: RDS instances, clusters and their parameter groups,
+//! ElastiCache replication groups, serverless caches and standalone cache
+//! clusters, S3 buckets and the account-level S3 Block Public Access.
 
 use super::impl_resource;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// An RDS DB instance. Derived: `parameters` (merged from its parameter
-/// groups), `public_subnet_ids`, `ingress` (the inbound permissions of its
+/// An RDS DB instance. Derived: `engine_family` (`postgres`, `oracle`,
+/// `sqlserver`, `aurora-mysql`, ...: the engine without its edition),
+/// `parameters` (merged from its parameter groups), `public_subnet_ids`, `ingress` (the inbound permissions of its
 /// security groups, each with `group_id`), `kms_key_manager`
 /// (`CUSTOMER`, `AWS` or null when unknown), `alarm_metrics` (metrics watched
-/// by alarms with actions on this instance).
+/// by alarms with actions on this instance or, for a member, its cluster).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct DbInstance {
@@ -58,8 +60,62 @@ pub struct DbInstance {
     pub security_groups: Vec<String>,
     /// Names of the DB parameter groups applied.
     pub parameter_groups: Vec<String>,
+    /// The DB cluster this instance belongs to (Aurora, Multi-AZ DB
+    /// clusters); null for a standalone instance. A member's Multi-AZ,
+    /// deletion protection, backups, log exports and TLS settings are the
+    /// cluster's: the rules judge them on `rds.db_cluster`.
+    pub cluster_id: Option<String>,
 }
 impl_resource!(DbInstance);
+
+/// An RDS DB cluster: Aurora (provisioned, Serverless v1 and v2) or a
+/// Multi-AZ DB cluster. Derived: `engine_family`, `parameters` (from its
+/// cluster parameter group) and `parameter_groups` (its name, as a list),
+/// `ingress`, `kms_key_manager`, `members` (the ids of its member instances
+/// in the snapshot), `cluster_id` (always null, so that rules read
+/// instances and clusters alike).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct DbCluster {
+    /// DB cluster identifier.
+    pub id: String,
+    /// The ARN; empty when the kind has none.
+    pub arn: String,
+    /// The region, or `global` for global services.
+    pub region: String,
+    /// `aurora-postgresql`, `aurora-mysql`, `postgres`, `mysql`, ...
+    pub engine: String,
+    /// The engine version.
+    pub engine_version: String,
+    /// `provisioned` or `serverless` (Aurora Serverless v1, which has no
+    /// instances); empty when not reported.
+    pub engine_mode: String,
+    /// The port the database listens on.
+    pub port: i64,
+    /// Whether storage is encrypted.
+    pub storage_encrypted: bool,
+    /// The KMS key (id, ARN or alias); null when not encrypted with KMS.
+    pub kms_key_id: Option<String>,
+    /// Days automated backups are kept; 0 when off.
+    pub backup_retention_days: i64,
+    /// Whether the cluster has instances in more than one availability zone.
+    pub multi_az: bool,
+    /// Whether deletion protection is on.
+    pub deletion_protection: bool,
+    /// Whether IAM database authentication is on.
+    pub iam_auth: bool,
+    /// Log types exported to CloudWatch Logs.
+    pub cloudwatch_logs_exports: Vec<String>,
+    /// The subnet group name.
+    pub subnet_group: String,
+    /// Security group ids, `sg-...`.
+    pub security_groups: Vec<String>,
+    /// The name of the DB cluster parameter group applied.
+    pub parameter_group: String,
+    /// The ids of the member instances, as the cluster lists them.
+    pub member_ids: Vec<String>,
+}
+impl_resource!(DbCluster);
 
 /// A DB parameter group, with the parameters whose value is set.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
@@ -79,7 +135,8 @@ pub struct ParameterGroup {
 impl_resource!(ParameterGroup);
 
 /// An ElastiCache replication group. Derived: `public_subnet_ids`,
-/// `world_open_security_groups`.
+/// `world_open_security_groups`, `ingress` (the inbound permissions of its
+/// security groups).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct ReplicationGroup {
@@ -95,6 +152,10 @@ pub struct ReplicationGroup {
     pub at_rest_encryption: bool,
     /// Whether in-transit encryption (TLS) is on.
     pub transit_encryption: bool,
+    /// `required` or `preferred` (TLS offered, plain text still accepted,
+    /// while clients migrate); empty when not reported (engines before the
+    /// mode existed, where TLS on means required).
+    pub transit_encryption_mode: String,
     /// Whether Redis AUTH is required.
     pub auth_token_enabled: bool,
     /// Days automatic snapshots are kept; 0 when off.
@@ -109,6 +170,77 @@ pub struct ReplicationGroup {
     pub security_groups: Vec<String>,
 }
 impl_resource!(ReplicationGroup);
+
+/// An ElastiCache Serverless cache. Data is always encrypted at rest and in
+/// transit (AWS offers no way to turn either off), so `at_rest_encryption`
+/// and `transit_encryption` are true and the mode `required`; they are
+/// kept so that the same rules read every kind of cache. Derived:
+/// `public_subnet_ids`, `world_open_security_groups`, `ingress`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerlessCache {
+    /// Serverless cache name.
+    pub id: String,
+    /// The ARN; empty when the kind has none.
+    pub arn: String,
+    /// The region, or `global` for global services.
+    pub region: String,
+    /// The engine: `redis`, `valkey` or `memcached`.
+    pub engine: String,
+    /// `available`, `creating`, ...
+    pub status: String,
+    /// Always true for a serverless cache.
+    pub at_rest_encryption: bool,
+    /// Always true for a serverless cache.
+    pub transit_encryption: bool,
+    /// Always `required` for a serverless cache.
+    pub transit_encryption_mode: String,
+    /// The KMS key; null for the AWS owned key.
+    pub kms_key_id: Option<String>,
+    /// Days automatic snapshots are kept; 0 when off.
+    pub snapshot_retention_limit: i64,
+    /// Subnet ids, `subnet-...`.
+    pub subnet_ids: Vec<String>,
+    /// Security group ids, `sg-...`.
+    pub security_groups: Vec<String>,
+}
+impl_resource!(ServerlessCache);
+
+/// An ElastiCache cache cluster that belongs to no replication group: a
+/// Memcached cluster or a single-node Redis cluster (members of replication
+/// groups are judged through their group). Derived: `public_subnet_ids`,
+/// `world_open_security_groups`, `ingress`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct CacheCluster {
+    /// Cache cluster id.
+    pub id: String,
+    /// The ARN; empty when the kind has none.
+    pub arn: String,
+    /// The region, or `global` for global services.
+    pub region: String,
+    /// The engine: `redis`, `valkey` or `memcached`.
+    pub engine: String,
+    /// The engine version.
+    pub engine_version: String,
+    /// Whether data at rest is encrypted.
+    pub at_rest_encryption: bool,
+    /// Whether in-transit encryption (TLS) is on.
+    pub transit_encryption: bool,
+    /// `required` or `preferred`; empty when not reported.
+    pub transit_encryption_mode: String,
+    /// Whether Redis AUTH is required.
+    pub auth_token_enabled: bool,
+    /// Days automatic snapshots are kept; 0 when off (Memcached keeps none).
+    pub snapshot_retention_limit: i64,
+    /// The subnet group name.
+    pub subnet_group: String,
+    /// Subnet ids, `subnet-...`.
+    pub subnet_ids: Vec<String>,
+    /// Security group ids, `sg-...`.
+    pub security_groups: Vec<String>,
+}
+impl_resource!(CacheCluster);
 
 /// The four Block Public Access settings.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]

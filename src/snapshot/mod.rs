@@ -288,8 +288,16 @@ macro_rules! for_each_kind {
             "rds.db_instance" => rds_db_instance: $crate::snapshot::data::DbInstance,
             /// RDS DB parameter groups with the parameters the rules read.
             "rds.parameter_group" => rds_parameter_group: $crate::snapshot::data::ParameterGroup,
+            /// RDS DB clusters (Aurora and Multi-AZ DB clusters).
+            "rds.db_cluster" => rds_db_cluster: $crate::snapshot::data::DbCluster,
+            /// RDS DB cluster parameter groups with the parameters the rules read.
+            "rds.cluster_parameter_group" => rds_cluster_parameter_group: $crate::snapshot::data::ParameterGroup,
             /// ElastiCache replication groups.
             "elasticache.replication_group" => elasticache_replication_group: $crate::snapshot::data::ReplicationGroup,
+            /// ElastiCache Serverless caches.
+            "elasticache.serverless_cache" => elasticache_serverless_cache: $crate::snapshot::data::ServerlessCache,
+            /// ElastiCache cache clusters outside any replication group.
+            "elasticache.cache_cluster" => elasticache_cache_cluster: $crate::snapshot::data::CacheCluster,
             /// S3 buckets.
             "s3.bucket" => s3_bucket: $crate::snapshot::data::Bucket,
             /// The account-level S3 Block Public Access setting (at most one).

@@ -1,15 +1,21 @@
-//! RDS in one region: DB instances, and the parameter groups they use with
-//! the parameters the rules read (only those: a group has hundreds).
+//! RDS in one region: DB instances and DB clusters, and the parameter
+//! groups they use with the parameters the rules read (only those: a group
+//! has hundreds).
 
 use super::{Part, present};
-use crate::snapshot::data::{DbInstance, ParameterGroup};
+use crate::snapshot::data::{DbCluster, DbInstance, ParameterGroup};
 use aws_sdk_rds::Client;
 use aws_sdk_rds::operation::describe_db_parameter_groups::DescribeDbParameterGroupsOutput;
-use aws_sdk_rds::types::DbParameterGroup;
+use aws_sdk_rds::types::{DbCluster as SdkCluster, DbParameterGroup};
 use std::collections::BTreeSet;
 
 /// The kinds this collector writes.
-pub const KINDS: &[&str] = &["rds.db_instance", "rds.parameter_group"];
+pub const KINDS: &[&str] = &[
+    "rds.db_instance",
+    "rds.parameter_group",
+    "rds.db_cluster",
+    "rds.cluster_parameter_group",
+];
 
 /// The parameters kept from each group: the TLS-enforcement settings.
 const PARAMETERS: &[&str] = &["rds.force_ssl", "require_secure_transport"];
@@ -71,6 +77,7 @@ pub async fn collect(config: &aws_config::SdkConfig, region: &str) -> Part {
                     .iter()
                     .filter_map(|g| g.db_parameter_group_name().map(String::from))
                     .collect(),
+                cluster_id: present(d.db_cluster_identifier()),
             }
         }
     );
@@ -80,7 +87,131 @@ pub async fn collect(config: &aws_config::SdkConfig, region: &str) -> Part {
         .collect();
     part.resources.rds_db_instance = instances;
     parameter_groups(&client, region, used, &mut part).await;
+    let clusters = each_item!(
+        part,
+        "rds",
+        region,
+        "DescribeDBClusters",
+        &["rds.db_cluster"],
+        client.describe_db_clusters(),
+        |c| cluster(&c, region)
+    );
+    let used: BTreeSet<String> = clusters
+        .iter()
+        .map(|c| c.parameter_group.clone())
+        .filter(|g| !g.is_empty())
+        .collect();
+    part.resources.rds_db_cluster = clusters;
+    cluster_parameter_groups(&client, region, used, &mut part).await;
     part
+}
+
+/// A DB cluster as the snapshot holds it.
+fn cluster(c: &SdkCluster, region: &str) -> DbCluster {
+    DbCluster {
+        id: c.db_cluster_identifier().unwrap_or_default().into(),
+        arn: c.db_cluster_arn().unwrap_or_default().into(),
+        region: region.into(),
+        engine: c.engine().unwrap_or_default().into(),
+        engine_version: c.engine_version().unwrap_or_default().into(),
+        engine_mode: c.engine_mode().unwrap_or_default().into(),
+        port: c.port().map_or(0, i64::from),
+        storage_encrypted: c.storage_encrypted().unwrap_or(false),
+        kms_key_id: present(c.kms_key_id()),
+        backup_retention_days: c.backup_retention_period().map_or(0, i64::from),
+        multi_az: c.multi_az().unwrap_or(false),
+        deletion_protection: c.deletion_protection().unwrap_or(false),
+        iam_auth: c.iam_database_authentication_enabled().unwrap_or(false),
+        cloudwatch_logs_exports: c.enabled_cloudwatch_logs_exports().to_vec(),
+        subnet_group: c.db_subnet_group().unwrap_or_default().into(),
+        security_groups: c
+            .vpc_security_groups()
+            .iter()
+            .filter_map(|g| g.vpc_security_group_id().map(String::from))
+            .collect(),
+        parameter_group: c.db_cluster_parameter_group().unwrap_or_default().into(),
+        member_ids: c
+            .db_cluster_members()
+            .iter()
+            .filter_map(|m| m.db_instance_identifier().map(String::from))
+            .collect(),
+    }
+}
+
+/// The cluster parameter groups the clusters use, each with the parameters
+/// kept. A group asked for by name and not returned is a gap, as for DB
+/// parameter groups.
+async fn cluster_parameter_groups(client: &Client, region: &str, used: BTreeSet<String>, part: &mut Part) {
+    let kinds = &["rds.cluster_parameter_group"];
+    for name in used {
+        let Some(out) = call!(
+            part,
+            "rds",
+            region,
+            "DescribeDBClusterParameterGroups",
+            kinds,
+            client
+                .describe_db_cluster_parameter_groups()
+                .db_cluster_parameter_group_name(&name)
+        ) else {
+            continue;
+        };
+        let Some(group) = out
+            .db_cluster_parameter_groups()
+            .iter()
+            .find(|g| g.db_cluster_parameter_group_name() == Some(name.as_str()))
+        else {
+            part.gaps.push(not_returned(
+                "DescribeDBClusterParameterGroups",
+                kinds[0],
+                &name,
+                region,
+            ));
+            continue;
+        };
+        let pages = each_page!(
+            part,
+            "rds",
+            region,
+            "DescribeDBClusterParameters",
+            kinds,
+            client
+                .describe_db_cluster_parameters()
+                .db_cluster_parameter_group_name(&name)
+        );
+        let parameters = kept(pages.iter().flat_map(|p| p.parameters()));
+        part.resources.rds_cluster_parameter_group.push(ParameterGroup {
+            arn: group.db_cluster_parameter_group_arn().unwrap_or_default().into(),
+            region: region.into(),
+            family: group.db_parameter_group_family().unwrap_or_default().into(),
+            parameters,
+            id: name,
+        });
+    }
+}
+
+/// The parameters the rules read, with their values.
+fn kept<'a>(
+    parameters: impl Iterator<Item = &'a aws_sdk_rds::types::Parameter>,
+) -> std::collections::BTreeMap<String, String> {
+    parameters
+        .filter_map(|p| Some((p.parameter_name()?, p.parameter_value()?)))
+        .filter(|(n, _)| PARAMETERS.contains(n))
+        .map(|(n, v)| (n.to_string(), v.to_string()))
+        .collect()
+}
+
+/// The gap for a parameter group asked for by name and not returned: the
+/// rules that read its parameters must not take "not set" for an answer.
+fn not_returned(operation: &str, kind: &str, name: &str, region: &str) -> crate::snapshot::Gap {
+    super::call::note(
+        "rds",
+        region,
+        operation,
+        "IncompleteAnswer",
+        format!("the parameter group `{name}` was not returned"),
+        &[kind],
+    )
 }
 
 /// The parameter groups the instances use, each with the parameters kept.
@@ -108,13 +239,7 @@ async fn parameter_groups(client: &Client, region: &str, used: BTreeSet<String>,
             kinds,
             client.describe_db_parameters().db_parameter_group_name(&name)
         );
-        let parameters = pages
-            .iter()
-            .flat_map(|p| p.parameters())
-            .filter_map(|p| Some((p.parameter_name()?, p.parameter_value()?)))
-            .filter(|(n, _)| PARAMETERS.contains(n))
-            .map(|(n, v)| (n.to_string(), v.to_string()))
-            .collect();
+        let parameters = kept(pages.iter().flat_map(|p| p.parameters()));
         part.resources.rds_parameter_group.push(ParameterGroup {
             id: name.clone(),
             arn: group.db_parameter_group_arn().unwrap_or_default().into(),
@@ -139,13 +264,11 @@ fn named_group(
         .iter()
         .find(|g| g.db_parameter_group_name() == Some(name));
     if group.is_none() {
-        part.gaps.push(super::call::note(
-            "rds",
-            region,
+        part.gaps.push(not_returned(
             "DescribeDBParameterGroups",
-            "IncompleteAnswer",
-            format!("the parameter group `{name}` was not returned"),
-            &["rds.parameter_group"],
+            "rds.parameter_group",
+            name,
+            region,
         ));
     }
     group.cloned()
