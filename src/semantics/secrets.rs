@@ -198,13 +198,33 @@ fn has_secret_format(value: &str) -> bool {
     FORMATS.iter().any(|f| f.pattern.is_match(value))
 }
 
-/// The upper-case words of a name (`db.password-2` is DB, PASSWORD, 2).
+/// The upper-case words of a name: `db.password-2` is DB, PASSWORD, 2, and
+/// camel case is split too (`DBPassword` and `dbPassword` are DB, PASSWORD:
+/// Beanstalk options and JSON-style names are written so).
 fn words(name: &str) -> Vec<String> {
-    name.to_ascii_uppercase()
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(String::from)
-        .collect()
+    let chars: Vec<char> = name.chars().collect();
+    let mut words = Vec::new();
+    let mut word = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if !c.is_ascii_alphanumeric() {
+            words.push(std::mem::take(&mut word));
+            continue;
+        }
+        let prev = i.checked_sub(1).map(|p| chars[p]);
+        let next = chars.get(i + 1).copied();
+        let lower_to_upper = prev.is_some_and(|p| p.is_ascii_lowercase()) && c.is_ascii_uppercase();
+        // The last capital of an acronym starts the next word: DB|Password.
+        let acronym_end = prev.is_some_and(|p| p.is_ascii_uppercase())
+            && c.is_ascii_uppercase()
+            && next.is_some_and(|n| n.is_ascii_lowercase());
+        if lower_to_upper || acronym_end {
+            words.push(std::mem::take(&mut word));
+        }
+        word.push(c.to_ascii_uppercase());
+    }
+    words.push(word);
+    words.retain(|w| !w.is_empty());
+    words
 }
 
 /// Whether the name says its value is not a secret (`…_NAME`, `…_ID`,
@@ -367,6 +387,19 @@ mod tests {
         assert!(looks_like_secret("JWT_SECRET", "abc123"));
         assert!(looks_like_secret("STRIPE_API_KEY", "sk_live_abcdef"));
         assert!(looks_like_secret("ENTRY_ENCRYPTION_KEY", "c2VjcmV0IGtleQ=="));
+        // Camel case, as Beanstalk options and JSON-style names are written.
+        assert!(looks_like_secret("DBPassword", "Correct-Horse-9"));
+        assert!(looks_like_secret("dbPassword", "Correct-Horse-9"));
+        assert!(!looks_like_secret("passwordLength", "12"));
+        assert!(!looks_like_secret("DBUser", "ebroot"));
+    }
+
+    #[test]
+    fn names_split_into_words_at_separators_and_camel_case() {
+        assert_eq!(words("db.password-2"), ["DB", "PASSWORD", "2"]);
+        assert_eq!(words("DBPassword"), ["DB", "PASSWORD"]);
+        assert_eq!(words("apiKeyID"), ["API", "KEY", "ID"]);
+        assert_eq!(words("STRIPE_API_KEY"), ["STRIPE", "API", "KEY"]);
     }
 
     #[test]

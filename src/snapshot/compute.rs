@@ -50,6 +50,11 @@ pub struct Container {
     pub environment: Vec<EnvVar>,
     /// Variables injected from Secrets Manager or Parameter Store.
     pub secrets: Vec<ContainerSecret>,
+    /// The command's arguments (`--password=...` is a leak as much as an
+    /// environment variable).
+    pub command: Vec<String>,
+    /// The entry point's arguments.
+    pub entry_point: Vec<String>,
 }
 
 /// A container secret reference.

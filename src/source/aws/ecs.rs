@@ -75,6 +75,8 @@ pub async fn collect(config: &aws_config::SdkConfig, region: &str) -> Part {
                             value_from: s.value_from().into(),
                         })
                         .collect(),
+                    command: c.command().to_vec(),
+                    entry_point: c.entry_point().to_vec(),
                 })
                 .collect(),
         });

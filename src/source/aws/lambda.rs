@@ -1,5 +1,8 @@
 //! Lambda in one region: functions with their environment variables (which
-//! ListFunctions returns, so one paginated call covers the region).
+//! ListFunctions returns, so one paginated call covers the region). When
+//! Lambda could not decrypt a function's variables it returns an error in
+//! their place; the function is kept with a gap naming it, never read as a
+//! function without variables.
 
 use super::Part;
 use crate::snapshot::compute::{EnvVar, Function};
@@ -19,6 +22,10 @@ pub async fn collect(config: &aws_config::SdkConfig, region: &str) -> Part {
         &["lambda.function"],
         client.list_functions(),
         |f| {
+            if let Some(error) = f.environment().and_then(|e| e.error()) {
+                part.gaps
+                    .push(environment_gap(region, f.function_name().unwrap_or_default(), error));
+            }
             let mut environment: Vec<EnvVar> = f
                 .environment()
                 .and_then(|e| e.variables())
@@ -43,4 +50,50 @@ pub async fn collect(config: &aws_config::SdkConfig, region: &str) -> Part {
         }
     );
     part
+}
+
+/// The gap for a function whose variables Lambda returned as an error.
+fn environment_gap(
+    region: &str,
+    function: &str,
+    error: &aws_sdk_lambda::types::EnvironmentError,
+) -> crate::snapshot::Gap {
+    crate::snapshot::Gap {
+        resource_id: Some(function.into()),
+        ..super::call::note(
+            "lambda",
+            region,
+            "ListFunctions",
+            error.error_code().unwrap_or("EnvironmentError"),
+            format!(
+                "the environment variables of `{function}` were not returned: {}",
+                error.message().unwrap_or("no message")
+            ),
+            &["lambda.function"],
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_lambda::types::EnvironmentError;
+
+    #[test]
+    fn variables_lambda_could_not_decrypt_are_a_gap_on_the_function() {
+        let error = EnvironmentError::builder()
+            .error_code("KMSAccessDeniedException")
+            .message("Lambda was unable to decrypt the environment variables")
+            .build();
+        let gap = environment_gap("us-east-1", "worker", &error);
+        assert_eq!(
+            (gap.code.as_str(), gap.resource_id.as_deref(), gap.kinds.as_slice()),
+            (
+                "KMSAccessDeniedException",
+                Some("worker"),
+                &["lambda.function".to_string()][..]
+            )
+        );
+        assert!(gap.message.contains("`worker`"), "{}", gap.message);
+    }
 }

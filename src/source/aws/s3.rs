@@ -3,13 +3,16 @@
 //! default encryption, no website) is data, not a gap; any other failure is a gap for
 //! that one bucket.
 
-use super::{Part, gap};
+use super::Part;
 use crate::snapshot::data::{Bucket, BucketEncryption, PublicAccessBlock};
 use aws_sdk_s3::Client;
 use std::collections::HashMap;
 
 /// The kinds this collector writes.
 pub const KINDS: &[&str] = &["s3.bucket"];
+
+/// Buckets asked for per ListBuckets page (the API's maximum).
+const LIST_PAGE: i32 = 10_000;
 
 /// An S3 client configuration; path-style addressing when an endpoint is
 /// set (emulators and VPC endpoints do not resolve bucket subdomains).
@@ -32,18 +35,20 @@ pub async fn collect_global(global: super::Global) -> Part {
 pub async fn collect(config: aws_sdk_s3::Config, partition: &str) -> Part {
     let mut part = Part::default();
     let client = Client::from_conf(config.clone());
-    part.calls += 1;
-    let buckets = match client.list_buckets().send().await {
-        Ok(out) => out
-            .buckets()
-            .iter()
-            .filter_map(|b| b.name().map(String::from))
-            .collect::<Vec<_>>(),
-        Err(e) => {
-            part.gaps.push(gap("s3", "global", "ListBuckets", KINDS, &e));
-            return part;
-        }
-    };
+    // Paginated: accounts whose bucket quota was raised above 10,000 get
+    // the rest only through continuation tokens.
+    let buckets: Vec<String> = each_item!(
+        part,
+        "s3",
+        "global",
+        "ListBuckets",
+        KINDS,
+        client.list_buckets().max_buckets(LIST_PAGE),
+        |b| b.name().map(String::from)
+    )
+    .into_iter()
+    .flatten()
+    .collect();
     let mut regional: HashMap<String, Client> = HashMap::new();
     for name in buckets {
         part.calls += 1;
