@@ -35,6 +35,13 @@ ec2.authorize_security_group_ingress(GroupId=sg, IpPermissions=[
     {"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]},
 ])
 ec2.enable_ebs_encryption_by_default()
+# RDP from a customer prefix list that holds the whole internet in two halves.
+partners = ec2.create_managed_prefix_list(PrefixListName="partners", AddressFamily="IPv4", MaxEntries=5, Entries=[
+    {"Cidr": "0.0.0.0/1"}, {"Cidr": "128.0.0.0/1"}])["PrefixList"]["PrefixListId"]
+sg = ec2.create_security_group(GroupName="rdp-partners", Description="partner desktops", VpcId=vpc)["GroupId"]
+ec2.authorize_security_group_ingress(GroupId=sg, IpPermissions=[
+    {"IpProtocol": "tcp", "FromPort": 3389, "ToPort": 3389, "PrefixListIds": [{"PrefixListId": partners}]},
+])
 
 # S3: a public bucket in us-east-1, a locked-down one in eu-west-1.
 s3 = client("s3", "us-east-1")

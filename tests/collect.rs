@@ -111,6 +111,17 @@ fn collect_reads_every_seeded_service() {
         find("ec2.launch_template", "app-eu-west-1")["metadata_http_tokens"],
         "required"
     );
+    // Customer prefix lists with their entries; AWS managed ones without.
+    let partners = find("ec2.prefix_list", "partners");
+    assert_eq!(partners["cidrs"], serde_json::json!(["0.0.0.0/1", "128.0.0.0/1"]));
+    assert!(
+        resources["ec2.prefix_list"]
+            .as_array()
+            .expect("prefix lists")
+            .iter()
+            .filter(|l| l["owner_id"] == "AWS")
+            .all(|l| l["cidrs"].as_array().is_some_and(Vec::is_empty))
+    );
     // RDS parameters, only those the rules read.
     assert_eq!(
         find("rds.parameter_group", "pg-lax")["parameters"],
@@ -218,6 +229,9 @@ fn the_collected_account_gets_the_right_findings() {
         // EC2 and the network.
         ("ec2-sg-no-public-ssh", "web-ssh", "fail"),
         ("ec2-sg-no-public-ssh", "db", "pass"),
+        // A customer prefix list is read for what it holds.
+        ("ec2-sg-no-public-rdp", "rdp-partners", "fail"),
+        ("ec2-sg-no-public-rdp", "db", "pass"),
         ("ec2-ebs-default-encryption", "us-east-1", "fail"),
         ("ec2-ebs-default-encryption", "eu-west-1", "pass"),
         ("vpc-flow-logs-enabled", "*@eu-west-1", "pass"),

@@ -15,7 +15,12 @@ const RENAMED: &[(&str, &str, &str)] = &[
 ];
 
 /// The IAM service prefix of a collector module, where its name differs.
-const PREFIXES: &[(&str, &str)] = &[("mod", "sts"), ("s3control", "s3"), ("elbv2", "elasticloadbalancing")];
+const PREFIXES: &[(&str, &str)] = &[
+    ("mod", "sts"),
+    ("s3control", "s3"),
+    ("elbv2", "elasticloadbalancing"),
+    ("prefix_lists", "ec2"),
+];
 
 fn pascal(snake: &str) -> String {
     snake.split('_').map(|w| w[..1].to_uppercase() + &w[1..]).collect()

@@ -3,12 +3,11 @@
 //! exposure for every kind of cache; S3 bucket policies, origins and
 //! publicity.
 
-use super::derive::{Derive, SUBNETS, stored_only};
+use super::derive::{Derive, SECURITY_GROUPS, SUBNETS, stored_only};
 use super::joins::BucketOrigin;
 use super::network::PermissionView;
 use super::{Join, Joins};
 use crate::semantics::iam_policy::{self, Statement};
-use crate::semantics::network::world_sources;
 use crate::semantics::s3::{bucket_public, denies_plain_http};
 use crate::snapshot::data::*;
 use serde::Serialize;
@@ -53,7 +52,7 @@ impl Derive for DbInstance {
     const JOINS: &'static [Join] = &[
         ("parameters", &["rds.parameter_group"]),
         ("public_subnet_ids", SUBNETS),
-        ("ingress", &["ec2.security_group"]),
+        ("ingress", SECURITY_GROUPS),
         ("kms_key_manager", &["kms.key"]),
         ("alarm_metrics", &["cloudwatch.alarm"]),
     ];
@@ -103,7 +102,7 @@ impl Derive for DbCluster {
     type Fields<'a> = DbClusterFields<'a>;
     const JOINS: &'static [Join] = &[
         ("parameters", &["rds.cluster_parameter_group"]),
-        ("ingress", &["ec2.security_group"]),
+        ("ingress", SECURITY_GROUPS),
         ("kms_key_manager", &["kms.key"]),
         ("members", &["rds.db_instance"]),
     ];
@@ -142,8 +141,8 @@ pub struct CacheFields<'a> {
 
 const CACHE_JOINS: &[Join] = &[
     ("public_subnet_ids", SUBNETS),
-    ("world_open_security_groups", &["ec2.security_group"]),
-    ("ingress", &["ec2.security_group"]),
+    ("world_open_security_groups", SECURITY_GROUPS),
+    ("ingress", SECURITY_GROUPS),
 ];
 
 /// The exposure of a cache in `region` with these subnets and groups.
@@ -154,11 +153,10 @@ fn cache_fields<'a>(
     security_groups: &'a [String],
 ) -> CacheFields<'a> {
     let world_open = |id: &&String| {
-        joins.security_groups.get(&(region, id.as_str())).is_some_and(|sg| {
-            sg.ingress.iter().any(|p| {
-                let cidrs: Vec<&str> = p.cidrs.iter().map(String::as_str).collect();
-                !world_sources(&cidrs, &joins.world).is_empty()
-            })
+        (joins.security_groups.get(&(region, id.as_str()))).is_some_and(|sg| {
+            sg.ingress
+                .iter()
+                .any(|p| PermissionView::of(p, region, joins).open_to_world)
         })
     };
     CacheFields {

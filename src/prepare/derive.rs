@@ -48,6 +48,10 @@ pub(crate) use stored_only;
 /// tables that say whether they route to an internet gateway.
 pub const SUBNETS: &[&str] = &["ec2.subnet", "ec2.route_table"];
 
+/// The kinds a security group's permissions are read from: the group, and
+/// the prefix lists its permissions name.
+pub const SECURITY_GROUPS: &[&str] = &["ec2.security_group", "ec2.prefix_list"];
+
 /// The names of `T`'s derived fields.
 #[cfg(test)]
 pub fn field_names<T: Derive>() -> Vec<String> {

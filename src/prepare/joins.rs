@@ -31,6 +31,7 @@ pub struct Joins<'a> {
     /// How large a public block counts as the world.
     pub world: World,
     pub security_groups: HashMap<Key<'a>, &'a network::SecurityGroup>,
+    pub prefix_lists: HashMap<Key<'a>, &'a network::PrefixList>,
     /// Whether each subnet routes to an internet gateway, and its route table.
     pub subnet_public: HashMap<Key<'a>, (bool, &'a str)>,
     pub subnets_by_vpc: HashMap<Key<'a>, Vec<&'a network::Subnet>>,
@@ -111,6 +112,7 @@ impl<'a> Joins<'a> {
             today: options.today,
             world: options.world,
             security_groups: r.ec2_security_group.iter().map(|g| (key(g), g)).collect(),
+            prefix_lists: r.ec2_prefix_list.iter().map(|l| (key(l), l)).collect(),
             subnet_public,
             subnets_by_vpc,
             flow_logs_by_resource: group(&r.ec2_flow_log, |l| (l.region.as_str(), l.resource_id.as_str())),

@@ -4,7 +4,10 @@
 
 use super::derive::{Derive, SUBNETS, stored_only};
 use super::{Join, Joins};
-use crate::semantics::network::{World, protocol_name, world_sources};
+use crate::semantics::network::{protocol_name, world_sources};
+
+/// Security group permissions read the prefix lists they name.
+pub const PREFIX_LISTS: &[&str] = &["ec2.prefix_list"];
 use crate::snapshot::network::*;
 use serde::Serialize;
 
@@ -20,10 +23,13 @@ pub struct PermissionView<'a> {
     pub prefix_lists: &'a [String],
     pub description: &'a str,
     /// Its sources together reach the whole internet, or a public block at
-    /// least as large as [`World`] says (see `crate::semantics::network`).
+    /// least as large as [`World`] says (see `crate::semantics::network`):
+    /// its CIDRs and the entries of the prefix lists it names, together.
     pub open_to_world: bool,
-    /// The sources that do.
+    /// The sources that do (CIDRs, and prefix list entries).
     pub world_cidrs: Vec<&'a str>,
+    /// The prefix lists whose entries are among them.
+    pub world_prefix_lists: Vec<&'a str>,
     /// `tcp 22-22 from 0.0.0.0/0`, for evidence.
     pub summary: String,
     /// The group, when the permission is read through a resource that uses it.
@@ -32,7 +38,7 @@ pub struct PermissionView<'a> {
 }
 
 impl<'a> PermissionView<'a> {
-    pub fn of(p: &'a Permission, world: &World) -> PermissionView<'a> {
+    pub fn of(p: &'a Permission, region: &str, joins: &Joins<'a>) -> PermissionView<'a> {
         let protocol = protocol_name(&p.protocol);
         let (from, to) = if protocol == "all" {
             (0, 65535)
@@ -51,8 +57,16 @@ impl<'a> PermissionView<'a> {
         } else {
             format!("{protocol} {from}-{to}")
         };
-        let cidrs: Vec<&str> = p.cidrs.iter().map(String::as_str).collect();
-        let world_cidrs = world_sources(&cidrs, world);
+        let mut cidrs: Vec<&str> = p.cidrs.iter().map(String::as_str).collect();
+        let lists: Vec<&PrefixList> = (p.prefix_lists.iter())
+            .filter_map(|id| joins.prefix_lists.get(&(region, id.as_str())).copied())
+            .collect();
+        cidrs.extend(lists.iter().flat_map(|l| l.cidrs.iter().map(String::as_str)));
+        let world_cidrs = world_sources(&cidrs, &joins.world);
+        let world_prefix_lists = (lists.iter())
+            .filter(|l| l.cidrs.iter().any(|c| world_cidrs.contains(&c.as_str())))
+            .map(|l| l.id.as_str())
+            .collect();
         PermissionView {
             protocol,
             from_port: from,
@@ -63,6 +77,7 @@ impl<'a> PermissionView<'a> {
             description: &p.description,
             open_to_world: !world_cidrs.is_empty(),
             world_cidrs,
+            world_prefix_lists,
             summary: format!("{what} from {}", sources.join(", ")),
             group_id: None,
         }
@@ -70,12 +85,12 @@ impl<'a> PermissionView<'a> {
 
     /// The inbound permissions of the security groups `ids` (in `region`),
     /// each tagged with its group.
-    pub fn ingress_of(joins: &'a Joins<'a>, region: &str, ids: &'a [String]) -> Vec<PermissionView<'a>> {
+    pub fn ingress_of(joins: &Joins<'a>, region: &str, ids: &'a [String]) -> Vec<PermissionView<'a>> {
         let mut out = Vec::new();
         for id in ids {
             if let Some(sg) = joins.security_groups.get(&(region, id.as_str())) {
                 out.extend(sg.ingress.iter().map(|p| {
-                    let mut view = PermissionView::of(p, &joins.world);
+                    let mut view = PermissionView::of(p, region, joins);
                     view.summary = format!("{id}: {}", view.summary);
                     view.group_id = Some(id);
                     view
@@ -95,8 +110,9 @@ pub struct SecurityGroupFields<'a> {
 
 impl Derive for SecurityGroup {
     type Fields<'a> = SecurityGroupFields<'a>;
+    const JOINS: &'static [Join] = &[("ingress", PREFIX_LISTS), ("egress", PREFIX_LISTS)];
     fn derive<'a>(&'a self, joins: &'a Joins<'a>) -> Self::Fields<'a> {
-        let view = |p| PermissionView::of(p, &joins.world);
+        let view = |p| PermissionView::of(p, &self.region, joins);
         SecurityGroupFields {
             is_default: self.name == "default",
             ingress: self.ingress.iter().map(view).collect(),
@@ -200,4 +216,11 @@ impl Derive for Address {
     }
 }
 
-stored_only!(LaunchTemplate, RouteTable, FlowLog, EbsEncryption, ManagedInstance);
+stored_only!(
+    LaunchTemplate,
+    RouteTable,
+    FlowLog,
+    EbsEncryption,
+    ManagedInstance,
+    PrefixList
+);

@@ -30,6 +30,31 @@ pub struct SecurityGroup {
 }
 impl_resource!(SecurityGroup, name);
 
+/// A managed prefix list: a named set of CIDR blocks that security group
+/// permissions (and routes) reference by id. Entries are read for the
+/// lists of customers (this account's and those shared with it); AWS
+/// managed lists (`com.amazonaws.…`: S3, DynamoDB, CloudFront's origin
+/// fleet) hold AWS service ranges and are recorded without entries.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct PrefixList {
+    /// Prefix list id, `pl-...`.
+    pub id: String,
+    /// The ARN; empty when the kind has none.
+    pub arn: String,
+    /// The region, or `global` for global services.
+    pub region: String,
+    /// Its name, e.g. `office-ranges` or `com.amazonaws.us-east-1.s3`.
+    pub name: String,
+    /// The owning account, or `AWS` for an AWS managed list.
+    pub owner_id: String,
+    /// `IPv4` or `IPv6`.
+    pub address_family: String,
+    /// Its CIDR blocks (empty for AWS managed lists).
+    pub cidrs: Vec<String>,
+}
+impl_resource!(PrefixList, name);
+
 /// One normalised security group permission.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]

@@ -30,6 +30,7 @@ mod iam;
 mod kms;
 mod lambda;
 mod logs;
+mod prefix_lists;
 mod progress;
 mod rds;
 mod s3;
