@@ -48,6 +48,12 @@ s3 = client("s3", "us-east-1")
 s3.create_bucket(Bucket="public-assets")
 s3.put_bucket_policy(Bucket="public-assets", Policy=json.dumps({"Version": "2012-10-17", "Statement": [
     {"Sid": "PublicRead", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::public-assets/*"}]}))
+# A bucket whose ACL lets everyone write (neutralised by the account's
+# IgnorePublicAcls below) and whose policy lets everyone put objects (not
+# neutralised: RestrictPublicBuckets is off).
+s3.create_bucket(Bucket="drop-box", ACL="public-read-write")
+s3.put_bucket_policy(Bucket="drop-box", Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+    {"Sid": "Drop", "Effect": "Allow", "Principal": "*", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::drop-box/*"}]}))
 s3 = client("s3", "eu-west-1")
 s3.create_bucket(Bucket="private-logs", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
 s3.put_public_access_block(Bucket="private-logs", PublicAccessBlockConfiguration={

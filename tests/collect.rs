@@ -94,6 +94,12 @@ fn collect_reads_every_seeded_service() {
     );
     assert_eq!(find("s3.bucket", "private-logs")["region"], "eu-west-1");
     assert_eq!(find("s3.bucket", "private-logs")["encryption"]["algorithm"], "aws:kms");
+    // (moto 5.2.1 turns the canned `public-read-write` into a READ grant.)
+    assert!(
+        find("s3.bucket", "drop-box")["acl_public_grants"]
+            .as_array()
+            .is_some_and(|g| g.contains(&serde_json::json!("AllUsers:READ")))
+    );
     // S3 Control, through the fixed-endpoint resolver.
     assert_eq!(
         find("s3.account_public_access_block", "123456789012")["restrict_public_buckets"],
@@ -267,6 +273,10 @@ fn the_collected_account_gets_the_right_findings() {
         ("rds-storage-encrypted", "rds.db_cluster#multi-container-app", "pass"),
         ("s3-account-public-access-block", "123456789012", "fail"),
         ("s3-origin-uses-oac", "public-assets", "fail"),
+        ("s3-bucket-no-public-read", "public-assets", "fail"),
+        ("s3-bucket-no-public-write", "public-assets", "pass"),
+        ("s3-bucket-no-public-write", "drop-box", "fail"),
+        ("s3-bucket-no-public-read", "private-logs", "pass"),
         // Secrets out of environment variables.
         ("ecs-no-secrets-in-environment", "api:1@us-east-1", "fail"),
         ("ecs-no-secrets-in-environment", "api:1@eu-west-1", "pass"),

@@ -8,7 +8,7 @@ use super::joins::BucketOrigin;
 use super::network::PermissionView;
 use super::{Join, Joins};
 use crate::semantics::iam_policy::{self, Statement};
-use crate::semantics::s3::{bucket_public, denies_plain_http};
+use crate::semantics::s3::{bucket_publicity, denies_plain_http};
 use crate::snapshot::data::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -196,7 +196,14 @@ pub struct BucketFields<'a> {
     pub statements: Vec<Statement>,
     pub cloudfront_origins: &'a [BucketOrigin<'a>],
     pub account_public_access_block: Option<PublicAccessBlock>,
+    /// Anyone can read or write it (see `crate::semantics::s3`).
     pub public: bool,
+    pub public_read: bool,
+    pub public_write: bool,
+    /// Why anyone can read it, one sentence each.
+    pub public_read_reasons: Vec<String>,
+    /// Why anyone can write it.
+    pub public_write_reasons: Vec<String>,
     /// A statement of the policy refuses every request without TLS (see
     /// `crate::semantics::s3::denies_plain_http`).
     pub enforces_tls: bool,
@@ -208,6 +215,10 @@ impl Derive for Bucket {
         ("cloudfront_origins", &["cloudfront.distribution"]),
         ("account_public_access_block", &["s3.account_public_access_block"]),
         ("public", &["s3.account_public_access_block"]),
+        ("public_read", &["s3.account_public_access_block"]),
+        ("public_write", &["s3.account_public_access_block"]),
+        ("public_read_reasons", &["s3.account_public_access_block"]),
+        ("public_write_reasons", &["s3.account_public_access_block"]),
     ];
     fn derive<'a>(&'a self, joins: &'a Joins<'a>) -> Self::Fields<'a> {
         let statements = self.policy.as_ref().map(iam_policy::normalise).unwrap_or_default();
@@ -216,12 +227,17 @@ impl Derive for Bucket {
         } else {
             self.arn.clone()
         };
+        let publicity = bucket_publicity(self, joins.account_pab);
         BucketFields {
             enforces_tls: statements.iter().any(|s| denies_plain_http(s, &arn)),
             statements,
             cloudfront_origins: joins.origins_by_bucket.get(&self.id).map_or(&[], Vec::as_slice),
             account_public_access_block: joins.account_pab.map(account_block),
-            public: bucket_public(self, joins.account_pab),
+            public: publicity.read || publicity.write,
+            public_read: publicity.read,
+            public_write: publicity.write,
+            public_read_reasons: publicity.read_reasons,
+            public_write_reasons: publicity.write_reasons,
         }
     }
 }

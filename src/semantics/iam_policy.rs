@@ -244,6 +244,16 @@ fn restricts(c: &Condition) -> bool {
         && (c.key != "aws:sourceip" || c.values.iter().all(|v| !super::network::is_world_cidr(v)))
 }
 
+/// Whether a statement's actions include `action` (`Action` patterns, or
+/// everything a `NotAction` leaves).
+pub fn allows_action(s: &Statement, action: &str) -> bool {
+    if s.actions.is_empty() {
+        !s.not_actions.is_empty() && !s.not_actions.iter().any(|p| action_matches(p, action))
+    } else {
+        s.actions.iter().any(|p| action_matches(p, action))
+    }
+}
+
 /// Whether a resource policy allows anyone at all: an `Allow` for everyone
 /// (`*`, `AWS:*`, or a `NotPrincipal`) that no condition restricts to known
 /// principals, accounts or networks.

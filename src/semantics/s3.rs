@@ -18,22 +18,120 @@ pub fn s3_origin_bucket(domain: &str) -> Option<(String, bool)> {
     Some((bucket.to_string(), website))
 }
 
-/// Whether a bucket is readable by anyone: not fully blocked (by the
-/// bucket's or the account's Block Public Access), and its ACL or policy
-/// grants access to everyone.
-pub fn bucket_public(b: &Bucket, account: Option<&AccountPublicAccessBlock>) -> bool {
+/// What everyone can do with a bucket.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Publicity {
+    /// Anyone can read or list objects (or the ACL).
+    pub read: bool,
+    /// Anyone can write, delete, or change the bucket's permissions.
+    pub write: bool,
+    /// Why anyone can read, one sentence each, for evidence.
+    pub read_reasons: Vec<String>,
+    /// Why anyone can write.
+    pub write_reasons: Vec<String>,
+}
+
+impl Publicity {
+    fn add(&mut self, write: bool, reason: String) {
+        if write {
+            self.write = true;
+            self.write_reasons.push(reason);
+        } else {
+            self.read = true;
+            self.read_reasons.push(reason);
+        }
+    }
+}
+
+/// Actions that read: one allowed to everyone makes the bucket public-read.
+const READ_ACTIONS: &[&str] = &[
+    "s3:GetObject",
+    "s3:GetObjectVersion",
+    "s3:ListBucket",
+    "s3:ListBucketVersions",
+];
+
+/// Actions that write or take over the bucket.
+const WRITE_ACTIONS: &[&str] = &[
+    "s3:PutObject",
+    "s3:DeleteObject",
+    "s3:DeleteObjectVersion",
+    "s3:PutObjectAcl",
+    "s3:PutBucketAcl",
+    "s3:PutBucketPolicy",
+    "s3:DeleteBucketPolicy",
+    "s3:DeleteBucket",
+];
+
+/// What everyone can do with a bucket, as AWS defines "public": an ACL
+/// grant to AllUsers or AuthenticatedUsers unless `IgnorePublicAcls` (the
+/// bucket's or the account's) neutralises it; a policy statement for
+/// everyone that no condition restricts (see
+/// `iam_policy::allows_public`), unless `RestrictPublicBuckets` does; and
+/// AWS's own `IsPublic` verdict on the policy when it was read, which
+/// counts as public read when no statement explains it.
+pub fn bucket_publicity(b: &Bucket, account: Option<&AccountPublicAccessBlock>) -> Publicity {
     let (bucket_acls, bucket_policy) = b
         .public_access_block
         .as_ref()
         .map_or((false, false), |p| (p.ignore_public_acls, p.restrict_public_buckets));
     let (account_acls, account_policy) =
         account.map_or((false, false), |p| (p.ignore_public_acls, p.restrict_public_buckets));
-    let acl_public = b.acl_public && !(bucket_acls || account_acls);
-    let policy_public = !(bucket_policy || account_policy)
-        && b.policy
-            .as_ref()
-            .is_some_and(|p| iam_policy::allows_public(&iam_policy::normalise(p)));
-    acl_public || policy_public
+    let mut out = Publicity::default();
+    if !(bucket_acls || account_acls) {
+        acl_publicity(b, &mut out);
+    }
+    if !(bucket_policy || account_policy) {
+        let statements = b.policy.as_ref().map(iam_policy::normalise).unwrap_or_default();
+        for (i, s) in statements.iter().enumerate() {
+            if !iam_policy::allows_public(std::slice::from_ref(s)) {
+                continue;
+            }
+            let name = if s.sid.is_empty() {
+                format!("#{}", i + 1)
+            } else {
+                s.sid.clone()
+            };
+            for (actions, write, what) in [(READ_ACTIONS, false, "read"), (WRITE_ACTIONS, true, "write")] {
+                if let Some(action) = actions.iter().find(|a| iam_policy::allows_action(s, a)) {
+                    out.add(
+                        write,
+                        format!("policy statement {name} lets everyone {what} ({action})"),
+                    );
+                }
+            }
+        }
+        if b.policy_status_public == Some(true) && !(out.read || out.write) {
+            out.add(
+                false,
+                "AWS reports the bucket policy as public (GetBucketPolicyStatus)".into(),
+            );
+        }
+    }
+    out
+}
+
+/// The ACL's grants to everyone. A snapshot that records only `acl_public`
+/// (written before the grants were kept) counts as public read.
+fn acl_publicity(b: &Bucket, out: &mut Publicity) {
+    if b.acl_public && b.acl_public_grants.is_empty() {
+        out.add(false, "the ACL grants access to everyone".into());
+    }
+    for grant in &b.acl_public_grants {
+        let permission = grant.rsplit(':').next().unwrap_or_default();
+        if matches!(permission, "READ" | "READ_ACP" | "FULL_CONTROL") {
+            out.add(false, format!("the ACL grants {grant}"));
+        }
+        if matches!(permission, "WRITE" | "WRITE_ACP" | "FULL_CONTROL") {
+            out.add(true, format!("the ACL grants {grant}"));
+        }
+    }
+}
+
+/// Whether anyone at all can read or write the bucket.
+pub fn bucket_public(b: &Bucket, account: Option<&AccountPublicAccessBlock>) -> bool {
+    let p = bucket_publicity(b, account);
+    p.read || p.write
 }
 
 /// Whether a bucket policy statement refuses every request without TLS: a

@@ -258,7 +258,9 @@ pub struct PublicAccessBlock {
 
 /// An S3 bucket. Derived: `statements` (the bucket policy, normalised),
 /// `cloudfront_origins` (distribution origins that serve this bucket),
-/// `account_public_access_block` (the account-level setting or null).
+/// `account_public_access_block` (the account-level setting or null),
+/// `public`, `public_read`, `public_write`, `public_read_reasons`,
+/// `public_write_reasons`, `enforces_tls`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Bucket {
@@ -276,6 +278,13 @@ pub struct Bucket {
     pub encryption: Option<BucketEncryption>,
     /// Whether the ACL grants anything to AllUsers or AuthenticatedUsers.
     pub acl_public: bool,
+    /// The ACL's grants to those groups, as `AllUsers:READ`,
+    /// `AuthenticatedUsers:WRITE`, ... (`READ`, `WRITE`, `READ_ACP`,
+    /// `WRITE_ACP`, `FULL_CONTROL`).
+    pub acl_public_grants: Vec<String>,
+    /// AWS's own verdict on the bucket policy (`GetBucketPolicyStatus`
+    /// `IsPublic`); null when there is no policy or it could not be read.
+    pub policy_status_public: Option<bool>,
     /// Whether static website hosting is on.
     pub website_enabled: bool,
 }

@@ -130,6 +130,7 @@ async fn settings(c: &Client, name: &str, region: &str, partition: &str, part: &
     ) && let Some(text) = out.policy()
     {
         bucket.policy = Some(policy_document(text, r, name, part));
+        bucket.policy_status_public = policy_status(c, name, part).await;
     }
     if let Some(out) = call!(
         part,
@@ -150,6 +151,35 @@ async fn settings(c: &Client, name: &str, region: &str, partition: &str, part: &
     bucket
 }
 
+/// AWS's `IsPublic` for the bucket policy. It only cross-checks the
+/// policy document, which was read and is judged on its own, so a failure
+/// here (emulators and some partitions lack the call) leaves it null
+/// instead of making the bucket's rules undecided.
+async fn policy_status(c: &Client, name: &str, part: &mut Part) -> Option<bool> {
+    part.calls += 1;
+    let out = c.get_bucket_policy_status().bucket(name).send().await.ok()?;
+    out.policy_status().and_then(|s| s.is_public())
+}
+
+/// The ACL grants to AllUsers and AuthenticatedUsers, as `Group:PERMISSION`.
+fn public_grants(grants: &[aws_sdk_s3::types::Grant]) -> Vec<String> {
+    let mut out: Vec<String> = grants
+        .iter()
+        .filter_map(|g| {
+            let uri = g.grantee()?.uri()?;
+            if !PUBLIC_GROUPS.contains(&uri) {
+                return None;
+            }
+            let group = uri.rsplit('/').next().unwrap_or(uri);
+            let permission = g.permission().map_or("UNKNOWN", |p| p.as_str());
+            Some(format!("{group}:{permission}"))
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// Whether the bucket's ACL grants to everyone, and whether it serves a
 /// website.
 async fn acl_and_website(c: &Client, name: &str, r: &str, bucket: &mut Bucket, part: &mut Part) {
@@ -162,11 +192,8 @@ async fn acl_and_website(c: &Client, name: &str, r: &str, bucket: &mut Bucket, p
         resource = name,
         c.get_bucket_acl().bucket(name)
     ) {
-        bucket.acl_public = out.grants().iter().any(|g| {
-            g.grantee()
-                .and_then(|g| g.uri())
-                .is_some_and(|uri| PUBLIC_GROUPS.contains(&uri))
-        });
+        bucket.acl_public_grants = public_grants(out.grants());
+        bucket.acl_public = !bucket.acl_public_grants.is_empty();
     }
     if call!(
         part,
