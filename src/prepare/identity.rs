@@ -55,11 +55,26 @@ fn admin_policies<'a>(arns: impl Iterator<Item = &'a String>, joins: &Joins) -> 
     admin
 }
 
+/// The names of the AWS managed policies among `arns`
+/// (`arn:<partition>:iam::aws:policy/[path/]Name`), sorted: their documents
+/// are AWS's and are not collected, so rules recognise them by name.
+fn aws_managed_policies<'a>(arns: impl Iterator<Item = &'a String>) -> Vec<&'a str> {
+    let mut names: Vec<&str> = arns
+        .filter_map(|arn| arn.split_once(":iam::aws:policy/").map(|(_, path)| path))
+        .map(|path| path.rsplit('/').next().unwrap_or(path))
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
 #[derive(Debug, Default, Serialize)]
 pub struct UserFields<'a> {
     pub access_keys: Vec<AccessKeyView<'a>>,
     /// Attached policies, directly or through a group, that grant full access.
     pub admin_policies: Vec<&'a str>,
+    /// Names of the AWS managed policies attached, directly or through a group.
+    pub aws_managed_policies: Vec<&'a str>,
     pub mfa_active: bool,
     /// Days since the console password was last used (else created); null
     /// without a console password.
@@ -83,6 +98,7 @@ impl Derive for User {
                 })
                 .collect(),
             admin_policies: admin_policies(self.attached_policy_arns.iter().chain(&self.group_policy_arns), joins),
+            aws_managed_policies: aws_managed_policies(self.attached_policy_arns.iter().chain(&self.group_policy_arns)),
             mfa_active: !self.mfa_devices.is_empty(),
             password_unused_days: self
                 .password_enabled
@@ -111,6 +127,8 @@ impl Derive for Policy {
 pub struct RoleFields<'a> {
     /// Attached policies that grant full access.
     pub admin_policies: Vec<&'a str>,
+    /// Names of the AWS managed policies attached.
+    pub aws_managed_policies: Vec<&'a str>,
 }
 
 impl Derive for Role {
@@ -119,6 +137,7 @@ impl Derive for Role {
     fn derive<'a>(&'a self, joins: &'a Joins<'a>) -> Self::Fields<'a> {
         RoleFields {
             admin_policies: admin_policies(self.attached_policy_arns.iter(), joins),
+            aws_managed_policies: aws_managed_policies(self.attached_policy_arns.iter()),
         }
     }
 }
