@@ -77,6 +77,18 @@ for region, tokens, script in [
         "ImageId": "ami-12345678", "UserData": base64.b64encode(script.encode()).decode(),
         "MetadataOptions": {"HttpTokens": tokens}})
 
+# A launch template cleaned up in version 2 (the default) whose version 1,
+# still launchable by number, keeps a token.
+ec2 = client("ec2", "eu-west-1")
+lt = ec2.create_launch_template(LaunchTemplateName="batch", LaunchTemplateData={
+    "ImageId": "ami-12345678", "MetadataOptions": {"HttpTokens": "required"},
+    "UserData": base64.b64encode(b"#!/bin/sh\nexport SLACK_TOKEN=xoxb-2718281828-3141592653-AbCdEfGhIjKlMnOpQrStUvWx\n").decode()})
+lt_id = lt["LaunchTemplate"]["LaunchTemplateId"]
+ec2.create_launch_template_version(LaunchTemplateId=lt_id, SourceVersion="1", LaunchTemplateData={
+    "ImageId": "ami-12345678", "MetadataOptions": {"HttpTokens": "required"},
+    "UserData": base64.b64encode(b"#!/bin/sh\nsystemctl start batch\n").decode()})
+ec2.modify_launch_template(LaunchTemplateId=lt_id, DefaultVersion="2")
+
 # A worker whose boot script is gzip-compressed, as Terraform's
 # cloudinit_config sends it by default: the secret inside must be found.
 import gzip

@@ -117,6 +117,16 @@ fn collect_reads_every_seeded_service() {
         find("ec2.launch_template", "app-eu-west-1")["metadata_http_tokens"],
         "required"
     );
+    // Every version of a launch template, the default apart.
+    let batch = find("ec2.launch_template", "batch");
+    assert_eq!(batch["version"], 2);
+    assert!(batch["user_data"].as_str().is_some_and(|u| u.contains("systemctl")));
+    assert_eq!(batch["other_versions"][0]["version"], 1);
+    assert!(
+        batch["other_versions"][0]["user_data"]
+            .as_str()
+            .is_some_and(|u| u.contains("SLACK_TOKEN"))
+    );
     // Customer prefix lists with their entries; AWS managed ones without.
     let partners = find("ec2.prefix_list", "partners");
     assert_eq!(partners["cidrs"], serde_json::json!(["0.0.0.0/1", "128.0.0.0/1"]));
@@ -244,6 +254,8 @@ fn the_collected_account_gets_the_right_findings() {
         ("vpc-flow-logs-enabled", "*@us-east-1", "fail"),
         ("ec2-instance-imdsv2-required", "app-us-east-1", "fail"),
         ("ec2-instance-imdsv2-required", "app-eu-west-1", "pass"),
+        ("ec2-launch-template-imdsv2", "app-us-east-1", "fail"),
+        ("ec2-launch-template-imdsv2", "batch", "pass"),
         ("ec2-no-secrets-in-user-data", "ec2.instance#app-us-east-1", "fail"),
         // Gzip-compressed user data is decoded before it is searched.
         ("ec2-no-secrets-in-user-data", "ec2.instance#worker-gzip", "fail"),
@@ -253,6 +265,8 @@ fn the_collected_account_gets_the_right_findings() {
             "fail",
         ),
         ("ec2-no-secrets-in-user-data", "ec2.instance#app-eu-west-1", "pass"),
+        // A secret in a launch template version that is no longer the default.
+        ("ec2-no-secrets-in-user-data", "ec2.launch_template#batch", "fail"),
         // Data stores.
         ("rds-no-public-access", "orders-public", "fail"),
         ("rds-no-public-access", "orders", "pass"),

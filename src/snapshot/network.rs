@@ -140,6 +140,22 @@ pub struct LaunchTemplate {
     pub user_data: Option<String>,
     /// Instance metadata `HttpTokens` of the default version.
     pub metadata_http_tokens: String,
+    /// Every other version: any of them can still be launched by number
+    /// (`--launch-template LaunchTemplateId=lt-…,Version=3`), and each keeps
+    /// its own user data.
+    pub other_versions: Vec<TemplateVersion>,
+}
+
+/// A launch template version other than the default.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct TemplateVersion {
+    /// The version number.
+    pub version: i64,
+    /// Its user data, base64-decoded.
+    pub user_data: Option<String>,
+    /// Its instance metadata `HttpTokens`.
+    pub metadata_http_tokens: String,
 }
 impl_resource!(LaunchTemplate, name);
 

@@ -5,7 +5,7 @@
 use super::{Part, present};
 use crate::snapshot::network::{
     Address, EbsEncryption, FlowLog, Instance, LaunchTemplate, Permission, Route, RouteTable, SecurityGroup, Subnet,
-    Vpc,
+    TemplateVersion, Vpc,
 };
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::error::ProvideErrorMetadata;
@@ -379,33 +379,83 @@ async fn launch_templates(client: &Client, region: &str, part: &mut Part) {
             region: region.into(),
             name: t.launch_template_name().unwrap_or_default().into(),
             version: t.default_version_number().unwrap_or(0),
-            user_data: None,
-            metadata_http_tokens: String::new(),
+            ..LaunchTemplate::default()
         };
-        let versions = call!(
-            part,
-            "ec2",
-            region,
-            "DescribeLaunchTemplateVersions",
-            &["ec2.launch_template"],
-            resource = &id,
-            client
-                .describe_launch_template_versions()
-                .launch_template_id(&id)
-                .versions("$Default")
-        );
-        if let Some(data) = versions
-            .as_ref()
-            .and_then(|out| out.launch_template_versions().first())
-            .and_then(|v| v.launch_template_data())
-        {
-            template.user_data = user_data(data.user_data(), "ec2.launch_template", region, &id, part);
-            template.metadata_http_tokens = data
-                .metadata_options()
+        let Some(versions) = template_versions(client, region, &id, part).await else {
+            part.resources.ec2_launch_template.push(template);
+            continue;
+        };
+        for v in &versions {
+            let data = v.launch_template_data();
+            let user_data = user_data(
+                data.and_then(|d| d.user_data()),
+                "ec2.launch_template",
+                region,
+                &id,
+                part,
+            );
+            let tokens = data
+                .and_then(|d| d.metadata_options())
                 .and_then(|m| m.http_tokens())
                 .map(|t| t.as_str().to_string())
                 .unwrap_or_default();
+            if v.default_version() == Some(true) {
+                (template.user_data, template.metadata_http_tokens) = (user_data, tokens);
+            } else {
+                template.other_versions.push(TemplateVersion {
+                    version: v.version_number().unwrap_or(0),
+                    user_data,
+                    metadata_http_tokens: tokens,
+                });
+            }
+        }
+        if !versions.iter().any(|v| v.default_version() == Some(true)) {
+            part.gaps.push(crate::snapshot::Gap {
+                resource_id: Some(id.clone()),
+                ..super::call::note(
+                    "ec2",
+                    region,
+                    "DescribeLaunchTemplateVersions",
+                    "IncompleteAnswer",
+                    format!("the default version of `{id}` was not returned"),
+                    &["ec2.launch_template"],
+                )
+            });
         }
         part.resources.ec2_launch_template.push(template);
     }
+}
+
+/// Every version of a launch template, page by page; `None` (with a gap
+/// naming the template) when a page fails.
+async fn template_versions(
+    client: &Client,
+    region: &str,
+    id: &str,
+    part: &mut Part,
+) -> Option<Vec<aws_sdk_ec2::types::LaunchTemplateVersion>> {
+    let mut pages = client
+        .describe_launch_template_versions()
+        .launch_template_id(id)
+        .into_paginator()
+        .send();
+    let mut versions = Vec::new();
+    while let Some(page) = pages.next().await {
+        part.calls += 1;
+        match page {
+            Ok(page) => versions.extend(page.launch_template_versions().iter().cloned()),
+            Err(e) => {
+                part.gaps.push(super::call::resource_gap(
+                    "ec2",
+                    region,
+                    "DescribeLaunchTemplateVersions",
+                    &["ec2.launch_template"],
+                    id,
+                    &e,
+                ));
+                return None;
+            }
+        }
+    }
+    Some(versions)
 }
