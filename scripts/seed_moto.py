@@ -224,10 +224,13 @@ client("wafv2", "eu-west-1").create_web_acl(
             "Statement": {"RateBasedStatement": {"Limit": 1000, "AggregateKeyType": "IP"}},
             "VisibilityConfig": {"SampledRequestsEnabled": True, "CloudWatchMetricsEnabled": True, "MetricName": "rate"}}])
 
-# --- CloudFront: a distribution serving the public bucket over HTTP too.
+# --- CloudFront: a distribution serving the public bucket over HTTP too,
+# without origin access control, and an origin whose bucket was deleted.
 client("cloudfront", "us-east-1").create_distribution(DistributionConfig={
     "CallerReference": "assets", "Comment": "assets", "Enabled": True,
-    "Origins": {"Quantity": 1, "Items": [{"Id": "assets", "DomainName": "public-assets.s3.amazonaws.com",
+    "Origins": {"Quantity": 2, "Items": [{"Id": "assets", "DomainName": "public-assets.s3.amazonaws.com",
+                                          "S3OriginConfig": {"OriginAccessIdentity": ""}},
+                                         {"Id": "old", "DomainName": "deleted-campaign.s3.amazonaws.com",
                                           "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
     "DefaultCacheBehavior": {"TargetOriginId": "assets", "ViewerProtocolPolicy": "allow-all",
                              "TrustedSigners": {"Enabled": False, "Quantity": 0},

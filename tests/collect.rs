@@ -299,6 +299,8 @@ fn the_collected_account_gets_the_right_findings() {
         ("secretsmanager-rotation", "stripe", "fail"),
         // The edge.
         ("cloudfront-viewer-https", "assets", "fail"),
+        ("cloudfront-s3-origin-oac", "assets", "fail"),
+        ("cloudfront-s3-origin-exists", "assets", "fail"),
         ("elbv2-http-redirects-to-https", "web", "fail"),
         ("elbv2-waf-attached", "web", "fail"),
         // Identity, keys, logging, detection.

@@ -8,7 +8,7 @@ use super::joins::BucketOrigin;
 use super::network::PermissionView;
 use super::{Join, Joins};
 use crate::semantics::iam_policy::{self, Statement};
-use crate::semantics::s3::{bucket_publicity, denies_plain_http};
+use crate::semantics::s3::{bucket_publicity, cloudfront_bypasses, denies_plain_http};
 use crate::snapshot::data::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -204,6 +204,10 @@ pub struct BucketFields<'a> {
     pub public_read_reasons: Vec<String>,
     /// Why anyone can write it.
     pub public_write_reasons: Vec<String>,
+    /// The policy statements that let clients reach the bucket other than
+    /// through this account's distributions serving it (see
+    /// `crate::semantics::s3::cloudfront_bypasses`).
+    pub cloudfront_bypasses: Vec<String>,
     /// A statement of the policy refuses every request without TLS (see
     /// `crate::semantics::s3::denies_plain_http`).
     pub enforces_tls: bool,
@@ -213,6 +217,7 @@ impl Derive for Bucket {
     type Fields<'a> = BucketFields<'a>;
     const JOINS: &'static [Join] = &[
         ("cloudfront_origins", &["cloudfront.distribution"]),
+        ("cloudfront_bypasses", &["cloudfront.distribution"]),
         ("account_public_access_block", &["s3.account_public_access_block"]),
         ("public", &["s3.account_public_access_block"]),
         ("public_read", &["s3.account_public_access_block"]),
@@ -227,11 +232,14 @@ impl Derive for Bucket {
         } else {
             self.arn.clone()
         };
+        let origins = joins.origins_by_bucket.get(&self.id).map_or(&[][..], Vec::as_slice);
+        let distribution_ids: Vec<&str> = origins.iter().map(|o| o.distribution_id).collect();
         let publicity = bucket_publicity(self, joins.account_pab);
         BucketFields {
             enforces_tls: statements.iter().any(|s| denies_plain_http(s, &arn)),
+            cloudfront_bypasses: cloudfront_bypasses(&statements, &distribution_ids, joins.account_id),
             statements,
-            cloudfront_origins: joins.origins_by_bucket.get(&self.id).map_or(&[], Vec::as_slice),
+            cloudfront_origins: origins,
             account_public_access_block: joins.account_pab.map(account_block),
             public: publicity.read || publicity.write,
             public_read: publicity.read,

@@ -19,18 +19,51 @@ pub struct OriginView<'a> {
     pub s3_website: bool,
 }
 
+/// An S3 origin as the S3 rules of a distribution read it.
+#[derive(Debug, Serialize)]
+pub struct S3OriginView<'a> {
+    pub origin_id: &'a str,
+    pub bucket: String,
+    /// It is the website endpoint (public by design, no OAC possible).
+    pub website: bool,
+    pub uses_oac: bool,
+    pub uses_oai: bool,
+    /// The bucket is among this account's buckets in the snapshot.
+    pub in_account: bool,
+}
+
 #[derive(Debug, Default, Serialize)]
 pub struct DistributionFields<'a> {
     /// The default behaviour (path pattern `*`) followed by the others.
     pub all_behaviors: Vec<Cow<'a, Behavior>>,
     pub default_headers: Option<&'a ResponseHeadersPolicy>,
     pub origins: Vec<OriginView<'a>>,
+    /// Its S3 origins, each with whether its bucket is this account's.
+    pub s3_origins: Vec<S3OriginView<'a>>,
 }
 
 impl Derive for Distribution {
     type Fields<'a> = DistributionFields<'a>;
-    const JOINS: &'static [Join] = &[("default_headers", &["cloudfront.response_headers_policy"])];
+    const JOINS: &'static [Join] = &[
+        ("default_headers", &["cloudfront.response_headers_policy"]),
+        ("s3_origins", &["s3.bucket"]),
+    ];
     fn derive<'a>(&'a self, joins: &'a Joins<'a>) -> Self::Fields<'a> {
+        let s3_origins = self
+            .origins
+            .iter()
+            .filter_map(|o| {
+                let (bucket, website) = s3_origin_bucket(&o.domain_name)?;
+                Some(S3OriginView {
+                    origin_id: &o.id,
+                    in_account: joins.buckets.contains_key(bucket.as_str()),
+                    bucket,
+                    website,
+                    uses_oac: !o.origin_access_control_id.is_empty(),
+                    uses_oai: !o.s3_origin_access_identity.is_empty(),
+                })
+            })
+            .collect();
         let default = if self.default_behavior.path_pattern.is_empty() {
             Cow::Owned(Behavior {
                 path_pattern: "*".into(),
@@ -59,6 +92,7 @@ impl Derive for Distribution {
                     }
                 })
                 .collect(),
+            s3_origins,
         }
     }
 }

@@ -24,6 +24,8 @@ pub struct BucketOrigin<'a> {
 
 /// Lookups across kinds.
 pub struct Joins<'a> {
+    /// The audited account's id.
+    pub account_id: &'a str,
     /// When the snapshot was collected: ages are relative to it.
     pub now: DateTime<Utc>,
     /// The evaluation day, for expiry (attestations).
@@ -108,6 +110,7 @@ impl<'a> Joins<'a> {
         }
 
         Joins {
+            account_id: &s.account.id,
             now: s.collected_at,
             today: options.today,
             world: options.world,

@@ -128,6 +128,74 @@ fn acl_publicity(b: &Bucket, out: &mut Publicity) {
     }
 }
 
+/// The statements of a bucket policy that let clients reach the bucket
+/// other than through this account's CloudFront distributions that serve
+/// it, one sentence each. Judged: statements for everyone that no
+/// condition restricts, principals of other accounts, and the CloudFront
+/// service principal unless a positive `aws:SourceArn` condition pins it,
+/// without wildcards, to distributions of `account_id` among
+/// `distribution_ids`. Not judged: principals of this account (a deploy
+/// role writing objects goes around nothing) and other AWS services (log
+/// delivery).
+pub fn cloudfront_bypasses(statements: &[Statement], distribution_ids: &[&str], account_id: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, s) in statements.iter().enumerate().filter(|(_, s)| s.effect == "Allow") {
+        let name = if s.sid.is_empty() {
+            format!("#{}", i + 1)
+        } else {
+            s.sid.clone()
+        };
+        if iam_policy::allows_public(std::slice::from_ref(s)) {
+            out.push(format!("policy statement {name} allows everyone"));
+            continue;
+        }
+        let foreign: Vec<&str> = s
+            .principals
+            .iter()
+            .filter_map(|p| p.strip_prefix("AWS:"))
+            .filter(|p| principal_account(p) != Some(account_id))
+            .collect();
+        if !foreign.is_empty() {
+            out.push(format!(
+                "policy statement {name} allows another account: {}",
+                foreign.join(", ")
+            ));
+        }
+        if s.principals.iter().any(|p| p == "Service:cloudfront.amazonaws.com")
+            && !pinned_to(s, distribution_ids, account_id)
+        {
+            out.push(format!(
+                "policy statement {name} lets CloudFront read for a distribution that does not serve this bucket, or of another account"
+            ));
+        }
+    }
+    out
+}
+
+/// The account of an IAM principal: an ARN's account, or a bare account id.
+fn principal_account(principal: &str) -> Option<&str> {
+    if principal.len() == 12 && principal.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(principal);
+    }
+    principal.split(':').nth(4).filter(|a| !a.is_empty())
+}
+
+/// Whether a statement's `aws:SourceArn` condition names, with a positive
+/// operator and no wildcard, only distributions of `account_id` among `ids`.
+fn pinned_to(s: &Statement, ids: &[&str], account_id: &str) -> bool {
+    s.conditions.iter().any(|c| {
+        let operator = c.operator.trim_end_matches("IfExists");
+        c.key == "aws:sourcearn"
+            && matches!(operator, "StringEquals" | "ArnEquals" | "ArnLike" | "StringLike")
+            && !c.values.is_empty()
+            && c.values.iter().all(|v| {
+                !v.contains(['*', '?'])
+                    && v.split(':').nth(4) == Some(account_id)
+                    && ids.iter().any(|id| v.ends_with(&format!(":distribution/{id}")))
+            })
+    })
+}
+
 /// Whether anyone at all can read or write the bucket.
 pub fn bucket_public(b: &Bucket, account: Option<&AccountPublicAccessBlock>) -> bool {
     let p = bucket_publicity(b, account);
