@@ -223,6 +223,17 @@ client("wafv2", "eu-west-1").create_web_acl(
     Rules=[{"Name": "rate", "Priority": 0, "Action": {"Block": {}},
             "Statement": {"RateBasedStatement": {"Limit": 1000, "AggregateKeyType": "IP"}},
             "VisibilityConfig": {"SampledRequestsEnabled": True, "CloudWatchMetricsEnabled": True, "MetricName": "rate"}}])
+# A web ACL whose rate rule lives in a customer rule group.
+waf = client("wafv2", "eu-west-1")
+visibility = {"SampledRequestsEnabled": True, "CloudWatchMetricsEnabled": True, "MetricName": "m"}
+group_arn = waf.create_rule_group(
+    Name="shared-limits", Scope="REGIONAL", Capacity=10, VisibilityConfig=visibility,
+    Rules=[{"Name": "per-ip", "Priority": 0, "Action": {"Block": {}}, "VisibilityConfig": visibility,
+            "Statement": {"RateBasedStatement": {"Limit": 500, "AggregateKeyType": "IP"}}}])["Summary"]["ARN"]
+waf.create_web_acl(
+    Name="shared-acl", Scope="REGIONAL", DefaultAction={"Allow": {}}, VisibilityConfig=visibility,
+    Rules=[{"Name": "shared", "Priority": 0, "OverrideAction": {"None": {}}, "VisibilityConfig": visibility,
+            "Statement": {"RuleGroupReferenceStatement": {"ARN": group_arn}}}])
 
 # --- CloudFront: a distribution serving the public bucket over HTTP too,
 # without origin access control, and an origin whose bucket was deleted.

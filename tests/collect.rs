@@ -172,6 +172,12 @@ fn collect_reads_every_seeded_service() {
     assert_eq!(resources["elasticache.cache_cluster"].as_array().map(Vec::len), Some(1));
     assert_eq!(find("ecs.task_definition", "api:1")["containers"][0]["name"], "api");
     assert_eq!(find("wafv2.web_acl", "api-acl")["rules"][0]["rate_limit"], 1000);
+    // A customer rule group's rules, read through the reference.
+    let shared = &find("wafv2.web_acl", "shared-acl")["rules"][0];
+    assert_eq!(
+        (&shared["override_action"], &shared["group_rules"][0]["rate_limit"]),
+        (&serde_json::json!("none"), &serde_json::json!(500))
+    );
     assert_eq!(resources["cloudfront.distribution"][0]["origins"][0]["id"], "assets");
     // IAM: the document URL-decoded, attachments from the users.
     let policy = find("iam.policy", "everything");

@@ -88,6 +88,10 @@ pub struct Behavior {
     pub viewer_protocol_policy: String,
     /// Response headers policy id; empty when none.
     pub response_headers_policy_id: String,
+    /// CloudFront Functions and Lambda@Edge functions that run on the
+    /// response (`viewer-response`, `origin-response`): they can set or
+    /// remove headers after the policy.
+    pub response_functions: Vec<String>,
 }
 
 /// A CloudFront response headers policy (security headers part).
@@ -104,6 +108,10 @@ pub struct ResponseHeadersPolicy {
     pub name: String,
     /// Null when the policy does not set Strict-Transport-Security.
     pub strict_transport_security: Option<Hsts>,
+    /// Whether the policy's Strict-Transport-Security replaces the one the
+    /// origin sends (`Override`); with false, an origin's header wins. Null
+    /// when not reported (snapshots written before it was read).
+    pub hsts_override: Option<bool>,
     /// Whether `X-Content-Type-Options: nosniff` is set.
     pub content_type_options: bool,
     /// `DENY` or `SAMEORIGIN`; null when not set.
@@ -247,6 +255,29 @@ pub struct WebAclRule {
     /// What a matching request gets: `block`, `count` (recorded only, not
     /// enforced), `allow`, `captcha`, `challenge`; empty for a rule group,
     /// which has an override action instead.
+    pub action: String,
+    /// The ARN of the customer rule group this rule references; null for
+    /// other rules.
+    pub rule_group_arn: Option<String>,
+    /// For a rule group: `count` (every rule of the group only counts) or
+    /// `none` (the group's own actions apply).
+    pub override_action: String,
+    /// The rules of the referenced rule group (one level: a rule group
+    /// cannot reference another).
+    pub group_rules: Vec<GroupRule>,
+}
+
+/// A rule inside a customer rule group.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct GroupRule {
+    /// The name.
+    pub name: String,
+    /// Whether the rule's statement is a rate-based statement.
+    pub rate_based: bool,
+    /// The rate limit of a rate-based statement.
+    pub rate_limit: Option<i64>,
+    /// `block`, `count`, `allow`, `captcha`, `challenge`.
     pub action: String,
 }
 

@@ -149,6 +149,7 @@ fn distribution_of(
                 target_origin_id: b.target_origin_id().into(),
                 viewer_protocol_policy: b.viewer_protocol_policy().as_str().into(),
                 response_headers_policy_id: b.response_headers_policy_id().unwrap_or_default().into(),
+                response_functions: response_functions!(b),
             })
             .unwrap_or_default(),
         behaviors: d
@@ -161,10 +162,32 @@ fn distribution_of(
                 target_origin_id: b.target_origin_id().into(),
                 viewer_protocol_policy: b.viewer_protocol_policy().as_str().into(),
                 response_headers_policy_id: b.response_headers_policy_id().unwrap_or_default().into(),
+                response_functions: response_functions!(b),
             })
             .collect(),
     }
 }
+
+/// The functions of a cache behaviour (default or not: two SDK types with
+/// the same accessors) that run on the response.
+macro_rules! response_functions {
+    ($b:expr) => {{
+        let on_response =
+            |e: &aws_sdk_cloudfront::types::EventType| matches!(e.as_str(), "viewer-response" | "origin-response");
+        let functions = ($b.function_associations().map(|f| f.items()).unwrap_or_default().iter())
+            .filter(|f| on_response(f.event_type()))
+            .map(|f| f.function_arn().to_string());
+        let lambdas = ($b
+            .lambda_function_associations()
+            .map(|f| f.items())
+            .unwrap_or_default()
+            .iter())
+        .filter(|f| on_response(f.event_type()))
+        .map(|f| f.lambda_function_arn().to_string());
+        functions.chain(lambdas).collect::<Vec<String>>()
+    }};
+}
+use response_functions;
 
 /// Every response headers policy, following the marker (the operation has
 /// no paginator).
@@ -199,6 +222,9 @@ async fn response_headers_policies(client: &Client, part: &mut Part) {
                         include_subdomains: h.include_subdomains().unwrap_or(false),
                         preload: h.preload().unwrap_or(false),
                     }),
+                    hsts_override: security
+                        .and_then(|s| s.strict_transport_security())
+                        .map(|h| h.r#override()),
                     content_type_options: security.and_then(|s| s.content_type_options()).is_some(),
                     frame_options: security
                         .and_then(|s| s.frame_options())
