@@ -678,7 +678,12 @@ fn diff_reports_new_resolved_and_unchanged_failures_and_gates_on_regressions() {
     assert_eq!(ids("resolved"), vec!["rds-no-public-access analytics-staging"]);
     assert_eq!(
         ids("new"),
-        vec!["ec2-sg-no-public-ssh sg-0new", "ec2-sg-public-only-web-ports sg-0new"]
+        // The new group is also attached to nothing yet.
+        vec![
+            "ec2-sg-no-public-ssh sg-0new",
+            "ec2-sg-public-only-web-ports sg-0new",
+            "ec2-sg-unused sg-0new"
+        ]
     );
     // Every failure of the baseline but the resolved one is still failing.
     let baseline: serde_json::Value =

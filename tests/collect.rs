@@ -251,6 +251,8 @@ fn the_collected_account_gets_the_right_findings() {
         // EC2 and the network.
         ("ec2-sg-no-public-ssh", "web-ssh", "fail"),
         ("ec2-sg-no-public-ssh", "db", "pass"),
+        // Groups carried by a network interface are in use; the others not.
+        ("ec2-sg-unused", "web-ssh", "fail"),
         // A customer prefix list is read for what it holds.
         ("ec2-sg-no-public-rdp", "rdp-partners", "fail"),
         ("ec2-sg-no-public-rdp", "db", "pass"),

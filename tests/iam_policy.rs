@@ -20,6 +20,7 @@ const PREFIXES: &[(&str, &str)] = &[
     ("s3control", "s3"),
     ("elbv2", "elasticloadbalancing"),
     ("prefix_lists", "ec2"),
+    ("interfaces", "ec2"),
 ];
 
 fn pascal(snake: &str) -> String {

@@ -34,6 +34,8 @@ pub struct Joins<'a> {
     pub world: World,
     pub security_groups: HashMap<Key<'a>, &'a network::SecurityGroup>,
     pub prefix_lists: HashMap<Key<'a>, &'a network::PrefixList>,
+    /// Security groups some network interface carries.
+    pub groups_in_use: HashSet<Key<'a>>,
     /// Whether each subnet routes to an internet gateway, and its route table.
     pub subnet_public: HashMap<Key<'a>, (bool, &'a str)>,
     pub subnets_by_vpc: HashMap<Key<'a>, Vec<&'a network::Subnet>>,
@@ -116,6 +118,9 @@ impl<'a> Joins<'a> {
             world: options.world,
             security_groups: r.ec2_security_group.iter().map(|g| (key(g), g)).collect(),
             prefix_lists: r.ec2_prefix_list.iter().map(|l| (key(l), l)).collect(),
+            groups_in_use: (r.ec2_network_interface.iter())
+                .flat_map(|n| n.security_groups.iter().map(move |g| (n.region.as_str(), g.as_str())))
+                .collect(),
             subnet_public,
             subnets_by_vpc,
             flow_logs_by_resource: group(&r.ec2_flow_log, |l| (l.region.as_str(), l.resource_id.as_str())),

@@ -104,17 +104,25 @@ impl<'a> PermissionView<'a> {
 #[derive(Debug, Default, Serialize)]
 pub struct SecurityGroupFields<'a> {
     pub is_default: bool,
+    /// Network interfaces carry it (anything that runs in the VPC holds its
+    /// groups through one).
+    pub in_use: bool,
     pub ingress: Vec<PermissionView<'a>>,
     pub egress: Vec<PermissionView<'a>>,
 }
 
 impl Derive for SecurityGroup {
     type Fields<'a> = SecurityGroupFields<'a>;
-    const JOINS: &'static [Join] = &[("ingress", PREFIX_LISTS), ("egress", PREFIX_LISTS)];
+    const JOINS: &'static [Join] = &[
+        ("ingress", PREFIX_LISTS),
+        ("egress", PREFIX_LISTS),
+        ("in_use", &["ec2.network_interface"]),
+    ];
     fn derive<'a>(&'a self, joins: &'a Joins<'a>) -> Self::Fields<'a> {
         let view = |p| PermissionView::of(p, &self.region, joins);
         SecurityGroupFields {
             is_default: self.name == "default",
+            in_use: joins.groups_in_use.contains(&(self.region.as_str(), self.id.as_str())),
             ingress: self.ingress.iter().map(view).collect(),
             egress: self.egress.iter().map(view).collect(),
         }
@@ -222,5 +230,6 @@ stored_only!(
     FlowLog,
     EbsEncryption,
     ManagedInstance,
-    PrefixList
+    PrefixList,
+    NetworkInterface
 );

@@ -55,6 +55,25 @@ pub struct PrefixList {
 }
 impl_resource!(PrefixList, name);
 
+/// An EC2 network interface, as far as security groups are concerned.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct NetworkInterface {
+    /// Interface id, `eni-...`.
+    pub id: String,
+    /// The ARN; empty when the kind has none.
+    pub arn: String,
+    /// The region, or `global` for global services.
+    pub region: String,
+    /// `interface`, `lambda`, `network_load_balancer`, `vpc_endpoint`, ...
+    pub interface_type: String,
+    /// What AWS or its owner wrote about it (`ELB app/web/…`, `RDSNetworkInterface`).
+    pub description: String,
+    /// The security groups it carries, `sg-...`.
+    pub security_groups: Vec<String>,
+}
+impl_resource!(NetworkInterface);
+
 /// One normalised security group permission.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]

@@ -27,6 +27,7 @@ mod elasticbeanstalk;
 mod elbv2;
 mod guardduty;
 mod iam;
+mod interfaces;
 mod kms;
 mod lambda;
 mod logs;
