@@ -184,6 +184,11 @@ pub fn looks_like_secret(name: &str, value: &str) -> bool {
     if has_secret_format(value) {
         return true;
     }
+    // A structured value (`{"password": "…"}`, a YAML or INI block) is
+    // free text with keys of its own.
+    if (value.starts_with('{') || value.contains('\n')) && !scan_text(value).is_empty() {
+        return true;
+    }
     if is_public_by_design(value) || harmless_name(name) {
         return false;
     }
