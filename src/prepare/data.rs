@@ -234,10 +234,10 @@ impl Derive for Bucket {
         };
         let origins = joins.origins_by_bucket.get(&self.id).map_or(&[][..], Vec::as_slice);
         let distribution_ids: Vec<&str> = origins.iter().map(|o| o.distribution_id).collect();
-        let publicity = bucket_publicity(self, joins.account_pab);
+        let publicity = bucket_publicity(self, joins.account_pab, &joins.world);
         BucketFields {
             enforces_tls: statements.iter().any(|s| denies_plain_http(s, &arn)),
-            cloudfront_bypasses: cloudfront_bypasses(&statements, &distribution_ids, joins.account_id),
+            cloudfront_bypasses: cloudfront_bypasses(&statements, &distribution_ids, joins.account_id, &joins.world),
             statements,
             cloudfront_origins: origins,
             account_public_access_block: joins.account_pab.map(account_block),

@@ -30,7 +30,7 @@ impl Derive for Trail {
             management_events: records_management_events(self),
             bucket: joins.buckets.get(self.s3_bucket.as_str()).map(|b| TrailBucket {
                 id: &b.id,
-                public: bucket_public(b, joins.account_pab),
+                public: bucket_public(b, joins.account_pab, &joins.world),
             }),
         }
     }

@@ -7,6 +7,7 @@
 //! conditions flattened to `{operator, key, values}` with the key in lower
 //! case (IAM condition keys are case-insensitive) and every value a string.
 
+use super::network::World;
 use crate::glob::wildcard_match;
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -227,10 +228,11 @@ const PINNING_OPERATORS: &[&str] = &[
 ];
 
 /// Whether a condition restricts who can use a statement: a restricting key
-/// pinned to fixed, wildcard-free values (a CIDR that is not the world for
-/// `aws:SourceIp`). `aws:Referer`, `aws:SecureTransport` and the like
-/// restrict nothing: anyone can send them.
-fn restricts(c: &Condition) -> bool {
+/// pinned to fixed, wildcard-free values (for `aws:SourceIp`, ranges that
+/// together are not the world as `world` defines it: `0.0.0.0/1` with
+/// `128.0.0.0/1` restricts nothing). `aws:Referer`, `aws:SecureTransport`
+/// and the like restrict nothing: anyone can send them.
+fn restricts(c: &Condition, world: &World) -> bool {
     let operator = c
         .operator
         .trim_start_matches("ForAnyValue:")
@@ -241,7 +243,10 @@ fn restricts(c: &Condition) -> bool {
         && PINNING_OPERATORS.contains(&operator)
         && !c.values.is_empty()
         && c.values.iter().all(fixed)
-        && (c.key != "aws:sourceip" || c.values.iter().all(|v| !super::network::is_world_cidr(v)))
+        && (c.key != "aws:sourceip" || {
+            let cidrs: Vec<&str> = c.values.iter().map(String::as_str).collect();
+            super::network::world_sources(&cidrs, world).is_empty()
+        })
 }
 
 /// Whether a statement's actions include `action` (`Action` patterns, or
@@ -256,12 +261,17 @@ pub fn allows_action(s: &Statement, action: &str) -> bool {
 
 /// Whether a resource policy allows anyone at all: an `Allow` for everyone
 /// (`*`, `AWS:*`, or a `NotPrincipal`) that no condition restricts to known
-/// principals, accounts or networks.
+/// principals, accounts or networks, with the default limits of the world.
 pub fn allows_public(statements: &[Statement]) -> bool {
+    allows_public_in(statements, &World::default())
+}
+
+/// [`allows_public`], with the world as the configuration defines it.
+pub fn allows_public_in(statements: &[Statement], world: &World) -> bool {
     statements.iter().any(|s| {
         s.effect == "Allow"
             && (is_everyone(&s.principals) || !s.not_principals.is_empty())
-            && !s.conditions.iter().any(restricts)
+            && !s.conditions.iter().any(|c| restricts(c, world))
     })
 }
 

@@ -1,6 +1,7 @@
 //! S3 as other services address it, and when a bucket is public.
 
 use super::iam_policy::{self, Statement};
+use super::network::World;
 use crate::snapshot::data::{AccountPublicAccessBlock, Bucket};
 
 /// The bucket name served by an S3 origin domain, and whether it is the
@@ -70,7 +71,7 @@ const WRITE_ACTIONS: &[&str] = &[
 /// `iam_policy::allows_public`), unless `RestrictPublicBuckets` does; and
 /// AWS's own `IsPublic` verdict on the policy when it was read, which
 /// counts as public read when no statement explains it.
-pub fn bucket_publicity(b: &Bucket, account: Option<&AccountPublicAccessBlock>) -> Publicity {
+pub fn bucket_publicity(b: &Bucket, account: Option<&AccountPublicAccessBlock>, world: &World) -> Publicity {
     let (bucket_acls, bucket_policy) = b
         .public_access_block
         .as_ref()
@@ -84,7 +85,7 @@ pub fn bucket_publicity(b: &Bucket, account: Option<&AccountPublicAccessBlock>) 
     if !(bucket_policy || account_policy) {
         let statements = b.policy.as_ref().map(iam_policy::normalise).unwrap_or_default();
         for (i, s) in statements.iter().enumerate() {
-            if !iam_policy::allows_public(std::slice::from_ref(s)) {
+            if !iam_policy::allows_public_in(std::slice::from_ref(s), world) {
                 continue;
             }
             let name = if s.sid.is_empty() {
@@ -137,7 +138,12 @@ fn acl_publicity(b: &Bucket, out: &mut Publicity) {
 /// `distribution_ids`. Not judged: principals of this account (a deploy
 /// role writing objects goes around nothing) and other AWS services (log
 /// delivery).
-pub fn cloudfront_bypasses(statements: &[Statement], distribution_ids: &[&str], account_id: &str) -> Vec<String> {
+pub fn cloudfront_bypasses(
+    statements: &[Statement],
+    distribution_ids: &[&str],
+    account_id: &str,
+    world: &World,
+) -> Vec<String> {
     let mut out = Vec::new();
     for (i, s) in statements.iter().enumerate().filter(|(_, s)| s.effect == "Allow") {
         let name = if s.sid.is_empty() {
@@ -145,7 +151,7 @@ pub fn cloudfront_bypasses(statements: &[Statement], distribution_ids: &[&str], 
         } else {
             s.sid.clone()
         };
-        if iam_policy::allows_public(std::slice::from_ref(s)) {
+        if iam_policy::allows_public_in(std::slice::from_ref(s), world) {
             out.push(format!("policy statement {name} allows everyone"));
             continue;
         }
@@ -197,8 +203,8 @@ fn pinned_to(s: &Statement, ids: &[&str], account_id: &str) -> bool {
 }
 
 /// Whether anyone at all can read or write the bucket.
-pub fn bucket_public(b: &Bucket, account: Option<&AccountPublicAccessBlock>) -> bool {
-    let p = bucket_publicity(b, account);
+pub fn bucket_public(b: &Bucket, account: Option<&AccountPublicAccessBlock>, world: &World) -> bool {
+    let p = bucket_publicity(b, account, world);
     p.read || p.write
 }
 
