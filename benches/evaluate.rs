@@ -77,5 +77,37 @@ fn main() {
             (prep + eval).as_secs_f64() / parse.as_secs_f64(),
             peak_rss_mib(),
         );
+        if std::env::var_os("BENCH_PER_RULE").is_some() {
+            per_rule(&rules, &text, path);
+        }
+    }
+}
+
+/// With `BENCH_PER_RULE` set: each rule evaluated alone (median of 3), the
+/// ten slowest printed, to find where evaluation time goes.
+fn per_rule(rules: &rules::RuleSet, text: &str, path: &Path) {
+    let snap = snapshot::parse(text, path).expect("the synthetic snapshot is valid");
+    let prepared = prepare::prepare(&snap);
+    let mut times: Vec<(Duration, &str)> = rules
+        .rules
+        .iter()
+        .map(|rule| {
+            let options = Options {
+                only: vec![rule.id.clone()],
+                ..Options::default()
+            };
+            let samples = (0..3)
+                .map(|_| {
+                    let t = Instant::now();
+                    std::hint::black_box(engine::evaluate(rules, &prepared, &options));
+                    t.elapsed()
+                })
+                .collect();
+            (median(samples), rule.id.as_str())
+        })
+        .collect();
+    times.sort_by(|a, b| b.cmp(a));
+    for (time, id) in times.iter().take(10) {
+        println!("    {:>8.1}ms  {id}", time.as_secs_f64() * 1e3);
     }
 }

@@ -175,9 +175,19 @@ client("kms", "eu-west-1").create_alias(AliasName="alias/app", TargetKeyId=key)
 # GuardDuty in eu-west-1 only; a log group kept forever (us-east-1).
 s3 = client("s3", "us-east-1")
 s3.create_bucket(Bucket="org-trail-logs")
+# The trail also delivers to CloudWatch Logs, where a CIS 4.3 metric filter
+# counts the root user's calls.
+logs = client("logs", "us-east-1")
+logs.create_log_group(logGroupName="cloudtrail")
+logs.put_retention_policy(logGroupName="cloudtrail", retentionInDays=365)
+logs.put_metric_filter(logGroupName="cloudtrail", filterName="root-usage", filterPattern=(
+    '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }'),
+    metricTransformations=[{"metricName": "RootAccountUsage", "metricNamespace": "CISBenchmark", "metricValue": "1"}])
 ct = client("cloudtrail", "us-east-1")
 ct.create_trail(Name="org-trail", S3BucketName="org-trail-logs", IsMultiRegionTrail=True,
-                EnableLogFileValidation=True, IncludeGlobalServiceEvents=True)
+                EnableLogFileValidation=True, IncludeGlobalServiceEvents=True,
+                CloudWatchLogsLogGroupArn="arn:aws:logs:us-east-1:123456789012:log-group:cloudtrail:*",
+                CloudWatchLogsRoleArn=role_arn)
 ct.start_logging(Name="org-trail")
 cfg = client("config", "eu-west-1")
 cfg.put_configuration_recorder(ConfigurationRecorder={

@@ -191,6 +191,15 @@ fn collect_reads_every_seeded_service() {
         serde_json::json!(["arn:aws:iam::aws:policy/AdministratorAccess"])
     );
     assert_eq!(find("cloudtrail.trail", "org-trail")["is_logging"], true);
+    assert_eq!(
+        find("cloudtrail.trail", "org-trail")["cloudwatch_logs_log_group_arn"],
+        "arn:aws:logs:us-east-1:123456789012:log-group:cloudtrail:*"
+    );
+    let filter = find("logs.metric_filter", "root-usage");
+    assert_eq!(
+        (&filter["log_group"], &filter["metrics"][0]["name"]),
+        (&serde_json::json!("cloudtrail"), &serde_json::json!("RootAccountUsage"))
+    );
     assert_eq!(find("sns.topic", "ops-alerts")["subscriptions"][0]["protocol"], "email");
 
     // What moto 5.2.1 cannot answer is a gap, each named, never data.
@@ -332,6 +341,8 @@ fn the_collected_account_gets_the_right_findings() {
         ("cloudfront-hsts", "assets", "error"),
         ("rds-has-alarms", "orders", "error"),
         ("ec2-instance-managed-by-ssm", "app-us-east-1", "error"),
+        // The CIS 4.3 filter is there; the alarms cannot be read from moto.
+        ("cloudwatch-alarm-root-usage", "123456789012", "error"),
     ];
     let mut wrong = Vec::new();
     for (rule, resource, want) in expect {

@@ -11,6 +11,7 @@
 //! | `secrets_in_text(text)` | masked findings in free text (user data) |
 //! | `action_matches(actions, action)` | any IAM action pattern (wildcards) in the list matches `action` |
 //! | `allows_on_every(statement, action, service, type)` | a normalised statement allows `action` on every resource of `type` of `service` (`Resource` `*` or `…:secret:*`, `NotAction`, `NotResource` included) |
+//! | `unmatched_events(pattern, events)` | the events (JSON texts) a CloudWatch Logs filter pattern does not match (all of them when it cannot be read) |
 //! | `arn_part(arn, part)` | `partition`, `service`, `region`, `account` or `resource` of an ARN |
 
 use super::shared_map::SharedMap;
@@ -36,6 +37,7 @@ fn build() -> Env {
         cel::add_overload!(env, fn secrets_in_text: (CelString) -> CelList, name = "secrets_in_text"),
         cel::add_overload!(env, fn action_matches: (CelList, CelString) -> CelBool, name = "action_matches"),
         cel::add_overload!(env, fn arn_part: (CelString, CelString) -> Result<CelString>, name = "arn_part"),
+        cel::add_overload!(env, fn unmatched_events: (CelString, CelList) -> CelList, name = "unmatched_events"),
         cel::add_overload!(env, fn allows_on_every: (SharedMap, CelString, CelString, CelString) -> Result<CelBool>, name = "allows_on_every"),
     ];
     for result in results {
@@ -90,6 +92,19 @@ fn secrets_in_text(text: &CelString<'_>) -> CelList<'static> {
         .map(|s| Box::new(CelString::from(s)) as Box<dyn Val>)
         .collect();
     CelList::from(found)
+}
+
+fn unmatched_events(pattern: &CelString<'_>, events: &CelList<'_>) -> CelList<'static> {
+    let texts: Vec<&str> = events
+        .inner()
+        .iter()
+        .filter_map(|v| v.downcast_ref::<CelString>().map(|s| s.inner()))
+        .collect();
+    let missed: Vec<Box<dyn Val>> = crate::semantics::log_filter::unmatched(pattern.inner(), &texts)
+        .into_iter()
+        .map(|e| Box::new(CelString::from(e.to_string())) as Box<dyn Val>)
+        .collect();
+    CelList::from(missed)
 }
 
 fn action_matches(actions: &CelList<'_>, action: &CelString<'_>) -> CelBool {

@@ -4,7 +4,7 @@
 use crate::semantics::iam_policy;
 use crate::semantics::network::World;
 use crate::semantics::s3::s3_origin_bucket;
-use crate::snapshot::{Resource, Snapshot, compute, data, edge, identity, network};
+use crate::snapshot::{Resource, Snapshot, compute, data, edge, identity, monitoring, network};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -51,6 +51,12 @@ pub struct Joins<'a> {
     /// Metrics watched by alarms with actions on a `DBClusterIdentifier`.
     pub alarm_metrics_by_cluster: HashMap<Key<'a>, BTreeSet<&'a str>>,
     pub alarms_by_action: HashMap<&'a str, Vec<&'a str>>,
+    /// Metric filters by (region, log group).
+    pub filters_by_group: HashMap<Key<'a>, Vec<&'a monitoring::MetricFilter>>,
+    /// Alarms by (region, namespace, metric name).
+    pub alarms_by_metric: HashMap<(&'a str, &'a str, &'a str), Vec<&'a monitoring::Alarm>>,
+    /// SNS topics (ARNs) with at least one confirmed subscription.
+    pub confirmed_topics: HashSet<&'a str>,
     pub origins_by_bucket: HashMap<String, Vec<BucketOrigin<'a>>>,
     pub account_pab: Option<&'a data::AccountPublicAccessBlock>,
     pub headers_policies: HashMap<&'a str, &'a edge::ResponseHeadersPolicy>,
@@ -132,6 +138,14 @@ impl<'a> Joins<'a> {
             alarm_metrics_by_db,
             alarm_metrics_by_cluster,
             alarms_by_action,
+            filters_by_group: group(&r.logs_metric_filter, |f| (f.region.as_str(), f.log_group.as_str())),
+            alarms_by_metric: group(&r.cloudwatch_alarm, |a| {
+                (a.region.as_str(), a.namespace.as_str(), a.metric_name.as_str())
+            }),
+            confirmed_topics: (r.sns_topic.iter())
+                .filter(|t| t.subscriptions.iter().any(|s| !s.pending_confirmation))
+                .map(|t| t.arn.as_str())
+                .collect(),
             origins_by_bucket,
             account_pab: r.s3_account_public_access_block.first(),
             headers_policies: r

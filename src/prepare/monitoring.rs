@@ -20,13 +20,79 @@ pub struct TrailFields<'a> {
     /// It records every management event, read and write.
     pub management_events: bool,
     pub bucket: Option<TrailBucket<'a>>,
+    /// The metric filters on the log group the trail delivers to.
+    pub metric_filters: Vec<FilterView<'a>>,
+}
+
+/// A metric filter on a trail's log group, with the alarms on its metrics.
+#[derive(Debug, Serialize)]
+pub struct FilterView<'a> {
+    pub name: &'a str,
+    pub log_group: &'a str,
+    pub pattern: &'a str,
+    pub alarms: Vec<FilterAlarm<'a>>,
+}
+
+/// An alarm on a metric filter's metric.
+#[derive(Debug, Serialize)]
+pub struct FilterAlarm<'a> {
+    pub name: &'a str,
+    /// Its actions are enabled and notify an SNS topic with a confirmed
+    /// subscription: someone is told.
+    pub confirmed: bool,
+}
+
+/// The metric filters on the log group at `arn`
+/// (`arn:…:logs:region:account:log-group:NAME[:*]`).
+fn trail_filters<'a>(arn: &str, joins: &'a Joins<'a>) -> Vec<FilterView<'a>> {
+    let parts: Vec<&str> = arn.split(':').collect();
+    let (Some(region), Some(group)) = (parts.get(3), parts.get(6)) else {
+        return Vec::new();
+    };
+    let filters = joins
+        .filters_by_group
+        .get(&(*region, *group))
+        .map_or(&[][..], Vec::as_slice);
+    filters
+        .iter()
+        .map(|f| FilterView {
+            name: &f.id,
+            log_group: &f.log_group,
+            pattern: &f.pattern,
+            alarms: f
+                .metrics
+                .iter()
+                .flat_map(|m| {
+                    let key = (f.region.as_str(), m.namespace.as_str(), m.name.as_str());
+                    joins.alarms_by_metric.get(&key).map_or(&[][..], Vec::as_slice)
+                })
+                .map(|a| FilterAlarm {
+                    name: &a.id,
+                    confirmed: a.actions_enabled
+                        && a.alarm_actions
+                            .iter()
+                            .any(|t| joins.confirmed_topics.contains(t.as_str())),
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 impl Derive for Trail {
     type Fields<'a> = TrailFields<'a>;
-    const JOINS: &'static [Join] = &[("bucket", &["s3.bucket", "s3.account_public_access_block"])];
+    const JOINS: &'static [Join] = &[
+        ("bucket", &["s3.bucket", "s3.account_public_access_block"]),
+        (
+            "metric_filters",
+            &["logs.metric_filter", "cloudwatch.alarm", "sns.topic"],
+        ),
+    ];
     fn derive<'a>(&'a self, joins: &'a Joins<'a>) -> Self::Fields<'a> {
         TrailFields {
+            metric_filters: self
+                .cloudwatch_logs_log_group_arn
+                .as_deref()
+                .map_or_else(Vec::new, |arn| trail_filters(arn, joins)),
             management_events: records_management_events(self),
             bucket: joins.buckets.get(self.s3_bucket.as_str()).map(|b| TrailBucket {
                 id: &b.id,
@@ -108,4 +174,4 @@ impl Derive for Attestation {
     }
 }
 
-stored_only!(Recorder, LogGroup, Alarm, Detector, Hub);
+stored_only!(Recorder, LogGroup, MetricFilter, Alarm, Detector, Hub);

@@ -5,6 +5,7 @@
 
 pub mod http;
 pub mod iam_policy;
+pub mod log_filter;
 pub mod network;
 pub mod s3;
 pub mod schedule;

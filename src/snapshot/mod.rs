@@ -350,6 +350,8 @@ macro_rules! for_each_kind {
             "config.recorder" => config_recorder: $crate::snapshot::monitoring::Recorder,
             /// CloudWatch Logs log groups.
             "logs.log_group" => logs_log_group: $crate::snapshot::monitoring::LogGroup,
+            /// CloudWatch Logs metric filters.
+            "logs.metric_filter" => logs_metric_filter: $crate::snapshot::monitoring::MetricFilter,
             /// CloudWatch metric alarms.
             "cloudwatch.alarm" => cloudwatch_alarm: $crate::snapshot::monitoring::Alarm,
             /// SNS topics with their subscriptions.

@@ -37,6 +37,9 @@ pub struct Trail {
     pub event_selectors: Vec<EventSelector>,
     /// Advanced event selectors.
     pub advanced_event_selectors: Vec<AdvancedEventSelector>,
+    /// The CloudWatch Logs log group the trail also delivers to (its ARN,
+    /// `arn:…:logs:region:account:log-group:NAME:*`); null when none.
+    pub cloudwatch_logs_log_group_arn: Option<String>,
 }
 impl_resource!(Trail);
 
@@ -104,6 +107,36 @@ pub struct Recorder {
     pub last_status: String,
 }
 impl_resource!(Recorder);
+
+/// A CloudWatch Logs metric filter: a pattern over a log group's events
+/// that counts matches into a metric.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct MetricFilter {
+    /// The filter name.
+    pub id: String,
+    /// The ARN; empty when the kind has none.
+    pub arn: String,
+    /// The region, or `global` for global services.
+    pub region: String,
+    /// The log group it reads.
+    pub log_group: String,
+    /// The filter pattern, e.g. `{ ($.eventName = ConsoleLogin) && ... }`.
+    pub pattern: String,
+    /// The metrics it writes.
+    pub metrics: Vec<MetricRef>,
+}
+impl_resource!(MetricFilter);
+
+/// A CloudWatch metric by namespace and name.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct MetricRef {
+    /// e.g. `CISBenchmark`.
+    pub namespace: String,
+    /// e.g. `UnauthorizedAPICalls`.
+    pub name: String,
+}
 
 /// A CloudWatch Logs log group.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]

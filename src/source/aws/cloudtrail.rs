@@ -49,6 +49,7 @@ pub async fn collect(config: &aws_config::SdkConfig, region: &str) -> Part {
             include_global_service_events: t.include_global_service_events().unwrap_or(false),
             event_selectors: Vec::new(),
             advanced_event_selectors: Vec::new(),
+            cloudwatch_logs_log_group_arn: present(t.cloud_watch_logs_log_group_arn()),
         };
         // A trail whose status or selectors failed is kept with its gap, so
         // it reports `error` rather than "not logging".
