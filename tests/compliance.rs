@@ -50,7 +50,11 @@ fn findings_are_grouped_by_control_with_manual_and_uncovered_controls_listed() {
         "root has MFA in the example"
     );
     assert_eq!(control("1.1").status, ControlStatus::Manual);
-    assert_eq!(control("4.1").status, ControlStatus::Fail, "no trail delivers to CloudWatch Logs");
+    assert_eq!(
+        control("4.1").status,
+        ControlStatus::Fail,
+        "no trail delivers to CloudWatch Logs"
+    );
     assert_eq!(control("5.1").status, ControlStatus::NotCovered);
     assert!(view.complete);
     let listed: Vec<&str> = view.controls.iter().map(|c| c.id.as_str()).collect();

@@ -75,6 +75,8 @@ pub struct UserFields<'a> {
     pub admin_policies: Vec<&'a str>,
     /// Names of the AWS managed policies attached, directly or through a group.
     pub aws_managed_policies: Vec<&'a str>,
+    /// Names of its inline policies.
+    pub inline_policies: Vec<&'a str>,
     pub mfa_active: bool,
     /// Days since the console password was last used (else created); null
     /// without a console password.
@@ -86,6 +88,7 @@ impl Derive for User {
     const JOINS: &'static [Join] = &[
         ("access_keys", &["iam.access_key"]),
         ("admin_policies", &["iam.policy"]),
+        ("inline_policies", &["iam.policy"]),
     ];
     fn derive<'a>(&'a self, joins: &'a Joins<'a>) -> Self::Fields<'a> {
         let keys = joins.keys_by_user.get(self.id.as_str()).map_or(&[][..], Vec::as_slice);
@@ -99,6 +102,8 @@ impl Derive for User {
                 .collect(),
             admin_policies: admin_policies(self.attached_policy_arns.iter().chain(&self.group_policy_arns), joins),
             aws_managed_policies: aws_managed_policies(self.attached_policy_arns.iter().chain(&self.group_policy_arns)),
+            inline_policies: (joins.inline_by_user.get(self.id.as_str()))
+                .map_or_else(Vec::new, |ps| ps.iter().map(|p| p.name.as_str()).collect()),
             mfa_active: !self.mfa_devices.is_empty(),
             password_unused_days: self
                 .password_enabled

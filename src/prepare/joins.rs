@@ -64,6 +64,8 @@ pub struct Joins<'a> {
     pub web_acls: HashMap<&'a str, &'a edge::WebAcl>,
     pub registry_scanning: HashMap<&'a str, &'a compute::RegistryScanning>,
     pub keys_by_user: HashMap<&'a str, Vec<&'a identity::AccessKey>>,
+    /// Inline user policies (`user/NAME/POLICY`) by user name.
+    pub inline_by_user: HashMap<&'a str, Vec<&'a identity::Policy>>,
     pub buckets: HashMap<&'a str, &'a data::Bucket>,
     /// ARNs of the snapshot's managed policies that grant full access
     /// (normalised once here, not once per principal attached to them).
@@ -157,6 +159,7 @@ impl<'a> Joins<'a> {
             web_acls: r.wafv2_web_acl.iter().map(|w| (w.arn.as_str(), w)).collect(),
             registry_scanning: r.ecr_registry_scanning.iter().map(|g| (g.region.as_str(), g)).collect(),
             keys_by_user: group(&r.iam_access_key, |k| k.user.as_str()),
+            inline_by_user: inline_user_policies(&r.iam_policy),
             buckets: r.s3_bucket.iter().map(|b| (b.id.as_str(), b)).collect(),
             admin_policies: r
                 .iam_policy
@@ -229,6 +232,17 @@ fn alarms(s: &Snapshot) -> AlarmJoins<'_> {
         }
     }
     joins
+}
+
+/// Inline user policies by user name: their ids are `user/NAME/POLICY`.
+fn inline_user_policies(policies: &[identity::Policy]) -> HashMap<&str, Vec<&identity::Policy>> {
+    let mut map: HashMap<&str, Vec<&identity::Policy>> = HashMap::new();
+    for p in policies {
+        if let Some((user, _)) = p.id.strip_prefix("user/").and_then(|rest| rest.split_once('/')) {
+            map.entry(user).or_default().push(p);
+        }
+    }
+    map
 }
 
 type SubnetJoins<'a> = (

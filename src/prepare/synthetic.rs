@@ -38,6 +38,9 @@ struct AccountValue<'a> {
     region: &'static str,
     partition: &'a str,
     root: Option<&'a RootUser>,
+    /// Days since the root user's password was last used; null when never
+    /// (or unknown).
+    root_password_used_days: Option<i64>,
     password_policy: Option<&'a PasswordPolicy>,
     s3_public_access_block: Option<PublicAccessBlock>,
     trails: Vec<WithFields<'a, Trail, TrailFields<'a>>>,
@@ -62,6 +65,7 @@ pub fn account(snapshot: &Snapshot, joins: &Joins) -> PreparedResource {
         region: "global",
         partition: partition(account),
         root: r.iam_root_user.first(),
+        root_password_used_days: joins.days_since(r.iam_root_user.first().and_then(|u| u.password_last_used)),
         password_policy: r.iam_password_policy.first(),
         s3_public_access_block: joins.account_pab.map(account_block),
         trails: r
