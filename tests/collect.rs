@@ -117,6 +117,14 @@ fn collect_reads_every_seeded_service() {
         find("ec2.launch_template", "app-eu-west-1")["metadata_http_tokens"],
         "required"
     );
+    // Network ACLs with their entries in rule-number order.
+    let acls = resources["ec2.network_acl"].as_array().expect("network ACLs");
+    assert!(acls.iter().any(|a| {
+        a["is_default"] == true
+            && a["entries"]
+                .as_array()
+                .is_some_and(|e| e.iter().any(|e| e["rule_number"] == 100 && e["allow"] == true))
+    }));
     // Every version of a launch template, the default apart.
     let batch = find("ec2.launch_template", "batch");
     assert_eq!(batch["version"], 2);
@@ -260,6 +268,8 @@ fn the_collected_account_gets_the_right_findings() {
         // EC2 and the network.
         ("ec2-sg-no-public-ssh", "web-ssh", "fail"),
         ("ec2-sg-no-public-ssh", "db", "pass"),
+        // Every default network ACL allows all inbound traffic (CIS 5.1).
+        ("ec2-nacl-no-public-admin-ports", "*@eu-west-1", "fail"),
         // Groups carried by a network interface are in use; the others not.
         ("ec2-sg-unused", "web-ssh", "fail"),
         // A customer prefix list is read for what it holds.

@@ -21,6 +21,7 @@ const PREFIXES: &[(&str, &str)] = &[
     ("elbv2", "elasticloadbalancing"),
     ("prefix_lists", "ec2"),
     ("interfaces", "ec2"),
+    ("network_acls", "ec2"),
 ];
 
 fn pascal(snake: &str) -> String {

@@ -4,7 +4,7 @@
 
 use super::derive::{Derive, SUBNETS, stored_only};
 use super::{Join, Joins};
-use crate::semantics::network::{protocol_name, world_sources};
+use crate::semantics::network::{nacl_world_reaches, protocol_name, world_sources};
 
 /// Security group permissions read the prefix lists they name.
 pub const PREFIX_LISTS: &[&str] = &["ec2.prefix_list"];
@@ -233,3 +233,37 @@ stored_only!(
     PrefixList,
     NetworkInterface
 );
+
+/// The administration ports CIS 5.1 and FSBP EC2.21 name.
+const ADMIN_PORTS: &[i64] = &[22, 3389];
+
+#[derive(Debug, Default, Serialize)]
+pub struct NetworkAclFields {
+    /// The administration ports (22, 3389) its inbound entries let the
+    /// internet reach, in rule-number order.
+    pub world_open_ports: Vec<i64>,
+}
+
+impl Derive for NetworkAcl {
+    type Fields<'a> = NetworkAclFields;
+    fn derive<'a>(&'a self, joins: &'a Joins<'a>) -> Self::Fields<'a> {
+        let entries: Vec<_> = (self.entries.iter())
+            .map(|e| {
+                (
+                    e.rule_number,
+                    e.egress,
+                    e.protocol.as_str(),
+                    e.from_port,
+                    e.to_port,
+                    e.cidr.as_str(),
+                    e.allow,
+                )
+            })
+            .collect();
+        NetworkAclFields {
+            world_open_ports: (ADMIN_PORTS.iter().copied())
+                .filter(|p| nacl_world_reaches(&entries, *p, &joins.world))
+                .collect(),
+        }
+    }
+}

@@ -127,9 +127,67 @@ pub fn covers_tcp_port(protocol: &str, from: i64, to: i64, port: i64) -> bool {
     (protocol == "tcp" || protocol == "all") && from <= port && port <= to
 }
 
+/// Whether a network ACL's inbound entries let the internet reach TCP
+/// `port`: an allow entry (TCP or all protocols) covering the port from a
+/// block that is the world (as `world` says), with no entry of a lower rule
+/// number denying the port to a block that contains it. Entries are
+/// `(rule_number, egress, protocol, from, to, cidr, allow)`.
+pub fn nacl_world_reaches(entries: &[(i64, bool, &str, i64, i64, &str, bool)], port: i64, world: &World) -> bool {
+    let mut inbound: Vec<_> = entries
+        .iter()
+        // All protocols (-1) have no port range: every port.
+        .filter(|e| !e.1 && (matches!(e.2, "-1" | "all") || (matches!(e.2, "6" | "tcp") && e.3 <= port && port <= e.4)))
+        .filter_map(|e| Some((e.0, parse_cidr(e.5)?, e.6)))
+        .collect();
+    inbound.sort_by_key(|e| e.0);
+    inbound.iter().enumerate().any(|(i, (_, net, allow))| {
+        *allow
+            && is_world(net, world)
+            && !inbound[..i]
+                .iter()
+                .any(|(_, deny, allowed)| !allowed && deny.contains(net))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn network_acl_entries_in_rule_order() {
+        let w = World::default();
+        // The default NACL: allow all from anywhere (100), deny all (32767).
+        let default = [
+            (100, false, "-1", 0, 65535, "0.0.0.0/0", true),
+            (32767, false, "-1", 0, 65535, "0.0.0.0/0", false),
+        ];
+        assert!(nacl_world_reaches(&default, 22, &w));
+        // A deny of 22 before the allow closes it; after it, it does not.
+        let denied = [
+            (90, false, "6", 22, 22, "0.0.0.0/0", false),
+            (100, false, "-1", 0, 65535, "0.0.0.0/0", true),
+        ];
+        assert!(!nacl_world_reaches(&denied, 22, &w));
+        assert!(nacl_world_reaches(&denied, 3389, &w));
+        let late = [
+            (100, false, "-1", 0, 65535, "0.0.0.0/0", true),
+            (110, false, "6", 22, 22, "0.0.0.0/0", false),
+        ];
+        assert!(nacl_world_reaches(&late, 22, &w));
+        // Only an office range, or outbound, or UDP: closed.
+        let office = [
+            (100, false, "6", 22, 22, "203.0.113.0/24", true),
+            (100, true, "6", 22, 22, "0.0.0.0/0", true),
+            (110, false, "17", 22, 22, "0.0.0.0/0", true),
+        ];
+        assert!(!nacl_world_reaches(&office, 22, &w));
+        // IPv6 anywhere.
+        assert!(nacl_world_reaches(
+            &[(101, false, "6", 3389, 3389, "::/0", true)],
+            3389,
+            &w
+        ));
+    }
 
     fn world(cidrs: &[&str]) -> Vec<String> {
         world_sources(cidrs, &World::default())

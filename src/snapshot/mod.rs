@@ -282,6 +282,8 @@ macro_rules! for_each_kind {
             "ec2.address" => ec2_address: $crate::snapshot::network::Address,
             /// EBS encryption-by-default setting, one per region.
             "ec2.ebs_encryption" => ec2_ebs_encryption: $crate::snapshot::network::EbsEncryption,
+            /// Network ACLs with their entries.
+            "ec2.network_acl" => ec2_network_acl: $crate::snapshot::network::NetworkAcl,
             /// Network interfaces with their security groups.
             "ec2.network_interface" => ec2_network_interface: $crate::snapshot::network::NetworkInterface,
             /// Managed prefix lists, with the entries of customer lists.

@@ -55,6 +55,49 @@ pub struct PrefixList {
 }
 impl_resource!(PrefixList, name);
 
+/// A network ACL. Derived: `world_open_ports` (the administration ports its
+/// inbound entries, in rule-number order, let the whole internet reach).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct NetworkAcl {
+    /// Network ACL id, `acl-...`.
+    pub id: String,
+    /// The ARN; empty when the kind has none.
+    pub arn: String,
+    /// The region, or `global` for global services.
+    pub region: String,
+    /// The VPC id, `vpc-...`.
+    pub vpc_id: String,
+    /// Whether it is the VPC's default network ACL.
+    pub is_default: bool,
+    /// The subnets associated with it.
+    pub subnet_ids: Vec<String>,
+    /// Its entries, inbound and outbound.
+    pub entries: Vec<NaclEntry>,
+}
+impl_resource!(NetworkAcl);
+
+/// One network ACL entry.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct NaclEntry {
+    /// The rule number: lower numbers are evaluated first (32767 is the
+    /// final deny-all).
+    pub rule_number: i64,
+    /// Outbound (true) or inbound.
+    pub egress: bool,
+    /// `-1` (all), `6` (tcp), `17` (udp), ...
+    pub protocol: String,
+    /// First port (0 when the entry has no port range).
+    pub from_port: i64,
+    /// Last port (65535 when the entry has no port range).
+    pub to_port: i64,
+    /// The IPv4 or IPv6 CIDR block.
+    pub cidr: String,
+    /// Allow (true) or deny.
+    pub allow: bool,
+}
+
 /// An EC2 network interface, as far as security groups are concerned.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]

@@ -31,6 +31,7 @@ mod interfaces;
 mod kms;
 mod lambda;
 mod logs;
+mod network_acls;
 mod prefix_lists;
 mod progress;
 mod rds;

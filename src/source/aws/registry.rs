@@ -30,7 +30,7 @@ macro_rules! collectors {
 }
 
 collectors! {
-    regional: ec2, prefix_lists, interfaces, ssm, rds, elasticache, elbv2, wafv2, ecs, lambda, elasticbeanstalk, ecr,
+    regional: ec2, prefix_lists, interfaces, network_acls, ssm, rds, elasticache, elbv2, wafv2, ecs, lambda, elasticbeanstalk, ecr,
         secretsmanager, kms, cloudtrail, config, logs, cloudwatch, sns, guardduty, securityhub;
     global: s3, s3control, cloudfront, wafv2, iam;
 }
