@@ -175,6 +175,7 @@ client("kms", "eu-west-1").create_alias(AliasName="alias/app", TargetKeyId=key)
 # GuardDuty in eu-west-1 only; a log group kept forever (us-east-1).
 s3 = client("s3", "us-east-1")
 s3.create_bucket(Bucket="org-trail-logs")
+s3.put_bucket_versioning(Bucket="org-trail-logs", VersioningConfiguration={"Status": "Enabled"})
 # The trail also delivers to CloudWatch Logs, where a CIS 4.3 metric filter
 # counts the root user's calls.
 logs = client("logs", "us-east-1")

@@ -55,7 +55,11 @@ fn findings_are_grouped_by_control_with_manual_and_uncovered_controls_listed() {
         ControlStatus::Fail,
         "no trail delivers to CloudWatch Logs"
     );
-    assert_eq!(control("5.1").status, ControlStatus::Fail, "the default network ACL allows everything");
+    assert_eq!(
+        control("5.1").status,
+        ControlStatus::Fail,
+        "the default network ACL allows everything"
+    );
     assert_eq!(control("2.4.1").status, ControlStatus::NotCovered);
     assert!(view.complete);
     let listed: Vec<&str> = view.controls.iter().map(|c| c.id.as_str()).collect();

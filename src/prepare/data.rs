@@ -200,6 +200,9 @@ pub struct BucketFields<'a> {
     pub public: bool,
     pub public_read: bool,
     pub public_write: bool,
+    /// `Enabled`, `Suspended` or empty (from `s3.bucket_versioning`).
+    pub versioning: &'a str,
+    pub mfa_delete: bool,
     /// Why anyone can read it, one sentence each.
     pub public_read_reasons: Vec<String>,
     /// Why anyone can write it.
@@ -223,6 +226,8 @@ impl Derive for Bucket {
         ("public_read", &["s3.account_public_access_block"]),
         ("public_write", &["s3.account_public_access_block"]),
         ("public_read_reasons", &["s3.account_public_access_block"]),
+        ("versioning", &["s3.bucket_versioning"]),
+        ("mfa_delete", &["s3.bucket_versioning"]),
         ("public_write_reasons", &["s3.account_public_access_block"]),
     ];
     fn derive<'a>(&'a self, joins: &'a Joins<'a>) -> Self::Fields<'a> {
@@ -244,10 +249,12 @@ impl Derive for Bucket {
             public: publicity.read || publicity.write,
             public_read: publicity.read,
             public_write: publicity.write,
+            versioning: joins.versioning.get(self.id.as_str()).map_or("", |v| v.status.as_str()),
+            mfa_delete: joins.versioning.get(self.id.as_str()).is_some_and(|v| v.mfa_delete),
             public_read_reasons: publicity.read_reasons,
             public_write_reasons: publicity.write_reasons,
         }
     }
 }
 
-stored_only!(ParameterGroup, AccountPublicAccessBlock);
+stored_only!(ParameterGroup, AccountPublicAccessBlock, BucketVersioning);

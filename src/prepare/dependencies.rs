@@ -164,7 +164,12 @@ mod tests {
         assert!(r.whole);
         assert_eq!(
             dependencies("s3.bucket", &r),
-            ["s3.bucket", "cloudfront.distribution", "s3.account_public_access_block"]
+            [
+                "s3.bucket",
+                "cloudfront.distribution",
+                "s3.account_public_access_block",
+                "s3.bucket_versioning"
+            ]
         );
     }
 

@@ -67,6 +67,7 @@ pub struct Joins<'a> {
     /// Inline user policies (`user/NAME/POLICY`) by user name.
     pub inline_by_user: HashMap<&'a str, Vec<&'a identity::Policy>>,
     pub buckets: HashMap<&'a str, &'a data::Bucket>,
+    pub versioning: HashMap<&'a str, &'a data::BucketVersioning>,
     /// ARNs of the snapshot's managed policies that grant full access
     /// (normalised once here, not once per principal attached to them).
     pub admin_policies: HashSet<&'a str>,
@@ -161,6 +162,7 @@ impl<'a> Joins<'a> {
             keys_by_user: group(&r.iam_access_key, |k| k.user.as_str()),
             inline_by_user: inline_user_policies(&r.iam_policy),
             buckets: r.s3_bucket.iter().map(|b| (b.id.as_str(), b)).collect(),
+            versioning: r.s3_bucket_versioning.iter().map(|v| (v.id.as_str(), v)).collect(),
             admin_policies: r
                 .iam_policy
                 .iter()

@@ -13,6 +13,8 @@ use serde::Serialize;
 pub struct TrailBucket<'a> {
     pub id: &'a str,
     pub public: bool,
+    /// The bucket its server access logs go to; null when off.
+    pub logging_target: Option<&'a str>,
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -97,6 +99,7 @@ impl Derive for Trail {
             bucket: joins.buckets.get(self.s3_bucket.as_str()).map(|b| TrailBucket {
                 id: &b.id,
                 public: bucket_public(b, joins.account_pab, &joins.world),
+                logging_target: b.logging_target.as_deref(),
             }),
         }
     }

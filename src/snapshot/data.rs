@@ -287,8 +287,28 @@ pub struct Bucket {
     pub policy_status_public: Option<bool>,
     /// Whether static website hosting is on.
     pub website_enabled: bool,
+    /// The bucket server access logs are delivered to; null when off.
+    pub logging_target: Option<String>,
 }
 impl_resource!(Bucket);
+
+/// A bucket's versioning (its own kind, so that a failed read leaves only
+/// the rules that read versioning undecided).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct BucketVersioning {
+    /// The bucket name.
+    pub id: String,
+    /// The ARN; empty when the kind has none.
+    pub arn: String,
+    /// The region, or `global` for global services.
+    pub region: String,
+    /// `Enabled`, `Suspended`, or empty when versioning was never turned on.
+    pub status: String,
+    /// Whether deleting a version or changing versioning requires MFA.
+    pub mfa_delete: bool,
+}
+impl_resource!(BucketVersioning);
 
 /// A bucket's default encryption.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]

@@ -306,6 +306,8 @@ macro_rules! for_each_kind {
             "elasticache.cache_cluster" => elasticache_cache_cluster: $crate::snapshot::data::CacheCluster,
             /// S3 buckets.
             "s3.bucket" => s3_bucket: $crate::snapshot::data::Bucket,
+            /// S3 bucket versioning and MFA delete, one per bucket.
+            "s3.bucket_versioning" => s3_bucket_versioning: $crate::snapshot::data::BucketVersioning,
             /// The account-level S3 Block Public Access setting (at most one).
             "s3.account_public_access_block" => s3_account_public_access_block: $crate::snapshot::data::AccountPublicAccessBlock,
             /// CloudFront distributions.

@@ -4,12 +4,15 @@
 //! that one bucket.
 
 use super::Part;
-use crate::snapshot::data::{Bucket, BucketEncryption, PublicAccessBlock};
+use crate::snapshot::data::{Bucket, BucketEncryption, BucketVersioning, PublicAccessBlock};
 use aws_sdk_s3::Client;
 use std::collections::HashMap;
 
 /// The kinds this collector writes.
-pub const KINDS: &[&str] = &["s3.bucket"];
+pub const KINDS: &[&str] = &["s3.bucket", "s3.bucket_versioning"];
+
+/// The kind a bucket's own settings are gaps of.
+const BUCKET: &[&str] = &["s3.bucket"];
 
 /// Buckets asked for per ListBuckets page (the API's maximum).
 const LIST_PAGE: i32 = 10_000;
@@ -106,7 +109,7 @@ async fn settings(c: &Client, name: &str, region: &str, partition: &str, part: &
         "s3",
         r,
         "GetPublicAccessBlock",
-        KINDS,
+        BUCKET,
         resource = name,
         absent = "NoSuchPublicAccessBlockConfiguration",
         c.get_public_access_block().bucket(name)
@@ -123,7 +126,7 @@ async fn settings(c: &Client, name: &str, region: &str, partition: &str, part: &
         "s3",
         r,
         "GetBucketPolicy",
-        KINDS,
+        BUCKET,
         resource = name,
         absent = "NoSuchBucketPolicy",
         c.get_bucket_policy().bucket(name)
@@ -137,7 +140,7 @@ async fn settings(c: &Client, name: &str, region: &str, partition: &str, part: &
         "s3",
         r,
         "GetBucketEncryption",
-        KINDS,
+        BUCKET,
         resource = name,
         absent = "ServerSideEncryptionConfigurationNotFoundError",
         c.get_bucket_encryption().bucket(name)
@@ -148,7 +151,40 @@ async fn settings(c: &Client, name: &str, region: &str, partition: &str, part: &
             .map(encryption_of);
     }
     acl_and_website(c, name, r, &mut bucket, part).await;
+    versioning_and_logging(c, name, r, &mut bucket, part).await;
     bucket
+}
+
+/// Versioning (with MFA delete, its own kind) and server access logging.
+async fn versioning_and_logging(c: &Client, name: &str, r: &str, bucket: &mut Bucket, part: &mut Part) {
+    if let Some(out) = call!(
+        part,
+        "s3",
+        r,
+        "GetBucketVersioning",
+        &["s3.bucket_versioning"],
+        resource = name,
+        c.get_bucket_versioning().bucket(name)
+    ) {
+        part.resources.s3_bucket_versioning.push(BucketVersioning {
+            id: name.into(),
+            arn: bucket.arn.clone(),
+            region: r.into(),
+            status: out.status().map(|s| s.as_str().to_string()).unwrap_or_default(),
+            mfa_delete: out.mfa_delete().is_some_and(|m| m.as_str() == "Enabled"),
+        });
+    }
+    if let Some(out) = call!(
+        part,
+        "s3",
+        r,
+        "GetBucketLogging",
+        BUCKET,
+        resource = name,
+        c.get_bucket_logging().bucket(name)
+    ) {
+        bucket.logging_target = out.logging_enabled().map(|l| l.target_bucket().to_string());
+    }
 }
 
 /// AWS's `IsPublic` for the bucket policy. It only cross-checks the
@@ -188,7 +224,7 @@ async fn acl_and_website(c: &Client, name: &str, r: &str, bucket: &mut Bucket, p
         "s3",
         r,
         "GetBucketAcl",
-        KINDS,
+        BUCKET,
         resource = name,
         c.get_bucket_acl().bucket(name)
     ) {
@@ -200,7 +236,7 @@ async fn acl_and_website(c: &Client, name: &str, r: &str, bucket: &mut Bucket, p
         "s3",
         r,
         "GetBucketWebsite",
-        KINDS,
+        BUCKET,
         resource = name,
         absent = "NoSuchWebsiteConfiguration",
         c.get_bucket_website().bucket(name)
@@ -251,7 +287,7 @@ fn unreadable_policy(region: &str, bucket: &str, error: &serde_json::Error) -> c
             "GetBucketPolicy",
             "UnreadablePolicy",
             format!("the bucket policy is not valid JSON: {error}"),
-            KINDS,
+            BUCKET,
         )
     }
 }
