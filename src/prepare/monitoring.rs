@@ -24,6 +24,54 @@ pub struct TrailFields<'a> {
     pub bucket: Option<TrailBucket<'a>>,
     /// The metric filters on the log group the trail delivers to.
     pub metric_filters: Vec<FilterView<'a>>,
+    /// Object-level (data) events of every S3 bucket it records.
+    pub s3_data_events: S3DataEvents,
+}
+
+/// Which S3 object-level events a trail records for every bucket.
+#[derive(Debug, Default, Serialize)]
+pub struct S3DataEvents {
+    pub read: bool,
+    pub write: bool,
+}
+
+/// The S3 object events a trail records for every bucket: a basic selector
+/// with `AWS::S3::Object` on `arn:<partition>:s3` (or `…:s3:::`), by its
+/// read/write type; an advanced selector of `eventCategory` Data and
+/// `resources.type` `AWS::S3::Object`, restricted by nothing but `readOnly`.
+fn s3_data_events(t: &Trail) -> S3DataEvents {
+    let mut out = S3DataEvents::default();
+    let every_bucket = |v: &String| {
+        let rest = v.trim_end_matches(":::").trim_end_matches("::");
+        rest.starts_with("arn:") && rest.ends_with(":s3") && rest.matches(':').count() == 2
+    };
+    for s in &t.event_selectors {
+        if s.data_resources
+            .iter()
+            .any(|d| d.kind == "AWS::S3::Object" && d.values.iter().any(every_bucket))
+        {
+            out.read |= s.read_write_type != "WriteOnly";
+            out.write |= s.read_write_type != "ReadOnly";
+        }
+    }
+    for s in &t.advanced_event_selectors {
+        let is = |field: &str, value: &str| s.equals.get(field).is_some_and(|v| v.len() == 1 && v[0] == value);
+        let restricted = s
+            .equals
+            .keys()
+            .chain(s.not_equals.keys())
+            .chain(s.starts_with.keys())
+            .chain(s.not_starts_with.keys())
+            .chain(s.ends_with.keys())
+            .chain(s.not_ends_with.keys())
+            .any(|f| !matches!(f.as_str(), "eventCategory" | "resources.type" | "readOnly"));
+        if is("eventCategory", "Data") && is("resources.type", "AWS::S3::Object") && !restricted {
+            let read_only = s.equals.get("readOnly").and_then(|v| v.first()).map(String::as_str);
+            out.read |= read_only != Some("false");
+            out.write |= read_only != Some("true");
+        }
+    }
+    out
 }
 
 /// A metric filter on a trail's log group, with the alarms on its metrics.
@@ -91,6 +139,7 @@ impl Derive for Trail {
     ];
     fn derive<'a>(&'a self, joins: &'a Joins<'a>) -> Self::Fields<'a> {
         TrailFields {
+            s3_data_events: s3_data_events(self),
             metric_filters: self
                 .cloudwatch_logs_log_group_arn
                 .as_deref()

@@ -54,6 +54,20 @@ pub struct EventSelector {
     /// Event sources whose management events are not recorded, e.g.
     /// `kms.amazonaws.com`.
     pub exclude_management_event_sources: Vec<String>,
+    /// The data events recorded: `{type, values}`, e.g. `AWS::S3::Object`
+    /// with `arn:aws:s3` (every bucket) or bucket ARNs.
+    pub data_resources: Vec<DataResource>,
+}
+
+/// The data events of a basic event selector.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct DataResource {
+    /// `AWS::S3::Object`, `AWS::Lambda::Function`, ...
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// ARN prefixes: `arn:aws:s3` for every bucket, `arn:aws:s3:::b/` for one.
+    pub values: Vec<String>,
 }
 
 impl Default for EventSelector {
@@ -62,6 +76,7 @@ impl Default for EventSelector {
             read_write_type: "All".into(),
             include_management_events: true,
             exclude_management_event_sources: Vec::new(),
+            data_resources: Vec::new(),
         }
     }
 }

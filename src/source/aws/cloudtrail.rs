@@ -9,7 +9,7 @@
 //! a trail of another account; when it does not, the trail keeps a gap.
 
 use super::{Part, present};
-use crate::snapshot::monitoring::{AdvancedEventSelector, EventSelector, Trail};
+use crate::snapshot::monitoring::{AdvancedEventSelector, DataResource, EventSelector, Trail};
 use aws_sdk_cloudtrail::Client;
 
 /// The kinds this collector writes.
@@ -94,6 +94,14 @@ fn selectors_into(
             read_write_type: s.read_write_type().map_or("All", |r| r.as_str()).into(),
             include_management_events: s.include_management_events().unwrap_or(true),
             exclude_management_event_sources: s.exclude_management_event_sources().to_vec(),
+            data_resources: s
+                .data_resources()
+                .iter()
+                .map(|d| DataResource {
+                    kind: d.r#type().unwrap_or_default().into(),
+                    values: d.values().to_vec(),
+                })
+                .collect(),
         })
         .collect();
     trail.advanced_event_selectors = selectors
