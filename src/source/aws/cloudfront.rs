@@ -93,6 +93,26 @@ fn record(id: &str, out: &GetDistributionOutput, part: &mut Part) {
     }
 }
 
+/// The functions of a cache behaviour (default or not: two SDK types with
+/// the same accessors) that run on the response.
+macro_rules! response_functions {
+    ($b:expr) => {{
+        let on_response =
+            |e: &aws_sdk_cloudfront::types::EventType| matches!(e.as_str(), "viewer-response" | "origin-response");
+        let functions = ($b.function_associations().map(|f| f.items()).unwrap_or_default().iter())
+            .filter(|f| on_response(f.event_type()))
+            .map(|f| f.function_arn().to_string());
+        let lambdas = ($b
+            .lambda_function_associations()
+            .map(|f| f.items())
+            .unwrap_or_default()
+            .iter())
+        .filter(|f| on_response(f.event_type()))
+        .map(|f| f.lambda_function_arn().to_string());
+        functions.chain(lambdas).collect::<Vec<String>>()
+    }};
+}
+
 /// A distribution from its full configuration.
 fn distribution_of(
     distribution: &aws_sdk_cloudfront::types::Distribution,
@@ -167,27 +187,6 @@ fn distribution_of(
             .collect(),
     }
 }
-
-/// The functions of a cache behaviour (default or not: two SDK types with
-/// the same accessors) that run on the response.
-macro_rules! response_functions {
-    ($b:expr) => {{
-        let on_response =
-            |e: &aws_sdk_cloudfront::types::EventType| matches!(e.as_str(), "viewer-response" | "origin-response");
-        let functions = ($b.function_associations().map(|f| f.items()).unwrap_or_default().iter())
-            .filter(|f| on_response(f.event_type()))
-            .map(|f| f.function_arn().to_string());
-        let lambdas = ($b
-            .lambda_function_associations()
-            .map(|f| f.items())
-            .unwrap_or_default()
-            .iter())
-        .filter(|f| on_response(f.event_type()))
-        .map(|f| f.lambda_function_arn().to_string());
-        functions.chain(lambdas).collect::<Vec<String>>()
-    }};
-}
-use response_functions;
 
 /// Every response headers policy, following the marker (the operation has
 /// no paginator).
