@@ -290,4 +290,84 @@ s3control.meta.events.register(
 s3control.put_public_access_block(AccountId="123456789012", PublicAccessBlockConfiguration={
     "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": False})
 
+# --- Seed 002's backend: an ECS cluster whose Fargate service gives its
+# tasks public addresses and whose group admits the VPC range beside the
+# load balancer's group (us-east-1).
+ec2 = client("ec2", "us-east-1")
+alb_sg = ec2.create_security_group(GroupName="alb", Description="alb", VpcId=vpc)["GroupId"]
+elb.set_security_groups(LoadBalancerArn=lb_arn, SecurityGroups=[alb_sg])
+api_sg = ec2.create_security_group(GroupName="api", Description="api", VpcId=vpc)["GroupId"]
+ec2.authorize_security_group_ingress(GroupId=api_sg, IpPermissions=[
+    {"IpProtocol": "tcp", "FromPort": 8080, "ToPort": 8080, "UserIdGroupPairs": [{"GroupId": alb_sg}]},
+    {"IpProtocol": "tcp", "FromPort": 8080, "ToPort": 8080, "IpRanges": [{"CidrIp": "172.31.0.0/16"}]}])
+ecs = client("ecs", "us-east-1")
+ecs.create_cluster(clusterName="app")
+ecs.register_task_definition(family="api-web", networkMode="awsvpc", requiresCompatibilities=["FARGATE"], cpu="256",
+                             memory="512", containerDefinitions=[{"name": "api", "image": "nginx"}])
+ecs.create_service(cluster="app", serviceName="api", taskDefinition="api-web", desiredCount=1, launchType="FARGATE",
+                   loadBalancers=[{"targetGroupArn": tg, "containerName": "api", "containerPort": 8080}],
+                   networkConfiguration={"awsvpcConfiguration": {
+                       "subnets": subnets, "securityGroups": [api_sg], "assignPublicIp": "ENABLED"}})
+# Deletion protection and access logs on, desync mitigation in monitor mode.
+elb.modify_load_balancer_attributes(LoadBalancerArn=lb_arn, Attributes=[
+    {"Key": "deletion_protection.enabled", "Value": "true"},
+    {"Key": "routing.http.desync_mitigation_mode", "Value": "monitor"}])
+
+# --- Snapshots: a public EBS snapshot (us-east-1); a public manual DB
+# snapshot and one shared with a single account (eu-west-1 database).
+vol = ec2.create_volume(AvailabilityZone="us-east-1a", Size=1)["VolumeId"]
+snap = ec2.create_snapshot(VolumeId=vol, Description="disk before upgrade")["SnapshotId"]
+ec2.modify_snapshot_attribute(SnapshotId=snap, Attribute="createVolumePermission", OperationType="add", GroupNames=["all"])
+client("ec2", "eu-west-1").create_snapshot(
+    VolumeId=client("ec2", "eu-west-1").create_volume(AvailabilityZone="eu-west-1a", Size=1)["VolumeId"])
+rds = client("rds", "eu-west-1")
+rds.create_db_snapshot(DBInstanceIdentifier="orders", DBSnapshotIdentifier="orders-export")
+rds.modify_db_snapshot_attribute(DBSnapshotIdentifier="orders-export", AttributeName="restore", ValuesToAdd=["all"])
+rds.create_db_snapshot(DBInstanceIdentifier="orders", DBSnapshotIdentifier="orders-shared")
+rds.modify_db_snapshot_attribute(DBSnapshotIdentifier="orders-shared", AttributeName="restore", ValuesToAdd=["111122223333"])
+
+# --- Certificates: an imported ACM certificate expiring in 10 days, not in
+# use; an expired IAM server certificate.
+import datetime
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
+
+
+def certificate(name, not_after):
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(not_after - datetime.timedelta(days=365))
+            .not_valid_after(not_after).sign(key, hashes.SHA256()))
+    return (cert.public_bytes(serialization.Encoding.PEM),
+            key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
+                              serialization.NoEncryption()))
+
+
+now = datetime.datetime.now(datetime.timezone.utc)
+pem, key = certificate("shop.example.com", now + datetime.timedelta(days=10))
+client("acm", "us-east-1").import_certificate(Certificate=pem, PrivateKey=key)
+pem, key = certificate("old.example.com", now - datetime.timedelta(days=30))
+iam.upload_server_certificate(ServerCertificateName="old-www", CertificateBody=pem.decode(), PrivateKey=key.decode())
+
+# --- EFS: an unencrypted file system (us-east-1), an encrypted one (eu-west-1).
+client("efs", "us-east-1").create_file_system(CreationToken="shared", Encrypted=False, Tags=[{"Key": "Name", "Value": "shared"}])
+client("efs", "eu-west-1").create_file_system(CreationToken="media", Encrypted=True)
+
+# --- Roles: the GitHub Actions role of docs/github-actions.md without a sub
+# condition; a vendor's cross-account role with an external id.
+iam.create_role(RoleName="gha-audit", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{
+    "Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity",
+    "Principal": {"Federated": "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"},
+    "Condition": {"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}}}]}))
+iam.create_role(RoleName="vendor-read", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{
+    "Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+    "Condition": {"StringEquals": {"sts:ExternalId": "7f3c2a"}}}]}))
+# A virtual MFA device named as the console names root's (not assignable to
+# root through the API; it stays unassigned).
+iam.create_virtual_mfa_device(VirtualMFADeviceName="spare-phone")
+
+
 print("seeded", endpoint)

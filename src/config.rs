@@ -626,6 +626,7 @@ mod tests {
                 "rds-in-private-subnets",
                 "rds-no-public-access",
                 "rds-sg-only-from-security-groups",
+                "rds-snapshot-not-public",
                 "rds-storage-encrypted"
             ]
         );

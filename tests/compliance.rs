@@ -60,7 +60,20 @@ fn findings_are_grouped_by_control_with_manual_and_uncovered_controls_listed() {
         ControlStatus::Fail,
         "the default network ACL allows everything"
     );
-    assert_eq!(control("2.4.1").status, ControlStatus::NotCovered);
+    assert_eq!(
+        control("2.4.1").status,
+        ControlStatus::Pass,
+        "the example's file system is encrypted"
+    );
+    assert_eq!(
+        control("1.6").status,
+        ControlStatus::Fail,
+        "root's MFA device is virtual"
+    );
+    assert!(
+        view.controls.iter().all(|c| c.status != ControlStatus::NotCovered),
+        "CIS 3.0 has no control left uncovered"
+    );
     assert!(view.complete);
     let listed: Vec<&str> = view.controls.iter().map(|c| c.id.as_str()).collect();
     let framework: Vec<&str> = cis.controls.iter().map(|c| c.id.as_str()).collect();
@@ -68,6 +81,33 @@ fn findings_are_grouped_by_control_with_manual_and_uncovered_controls_listed() {
     let fsbp = compliance::framework("fsbp").expect("parses").expect("FSBP");
     let fsbp = compliance::view(&fsbp, &report, &rules);
     assert!(!fsbp.complete, "the FSBP list says it is partial");
+    let s3_7 = fsbp.controls.iter().find(|c| c.id == "S3.7").expect("S3.7");
+    assert_eq!(s3_7.status, ControlStatus::NotCovered);
+    assert_eq!(
+        s3_7.not_covered_reason.as_deref(),
+        Some("needs bucket replication, not collected")
+    );
+}
+
+#[test]
+fn every_uncovered_control_says_why_and_no_covered_one_does() {
+    let rules = rules::load(&[]).expect("rules");
+    for framework in compliance::frameworks().expect("parses") {
+        let coverage = compliance::coverage(&framework, &rules);
+        for c in &framework.controls {
+            let mapped = coverage.contains_key(&c.id);
+            match (&c.not_covered, mapped) {
+                (Some(why), true) => panic!(
+                    "{} {}: says it is not covered ({why}) but {:?} map to it",
+                    framework.id, c.id, coverage[&c.id]
+                ),
+                (None, false) if framework.id == "fsbp" => {
+                    panic!("fsbp {}: no rule maps to it and no `not_covered` reason says why", c.id)
+                }
+                _ => {}
+            }
+        }
+    }
 }
 
 #[test]

@@ -9,6 +9,7 @@ use std::path::Path;
 /// IAM action names that differ from the API operation names, by module.
 const RENAMED: &[(&str, &str, &str)] = &[
     ("s3", "ListBuckets", "ListAllMyBuckets"),
+    ("s3", "GetObjectLockConfiguration", "GetBucketObjectLockConfiguration"),
     ("s3", "GetBucketEncryption", "GetEncryptionConfiguration"),
     ("s3", "GetPublicAccessBlock", "GetBucketPublicAccessBlock"),
     ("s3control", "GetPublicAccessBlock", "GetAccountPublicAccessBlock"),
@@ -22,6 +23,10 @@ const PREFIXES: &[(&str, &str)] = &[
     ("prefix_lists", "ec2"),
     ("interfaces", "ec2"),
     ("network_acls", "ec2"),
+    ("ebs_snapshots", "ec2"),
+    ("rds_snapshots", "rds"),
+    ("accessanalyzer", "access-analyzer"),
+    ("efs", "elasticfilesystem"),
 ];
 
 fn pascal(snake: &str) -> String {
@@ -47,9 +52,9 @@ fn actions_called() -> BTreeSet<String> {
         }
         let prefix = PREFIXES.iter().find(|(m, _)| *m == module).map_or(module, |(_, p)| p);
         for caps in call.captures_iter(&text) {
-            // `create_date()` reads a timestamp of an SDK output; no
-            // operation is named so.
-            if &caps[1] == "create_date" {
+            // `create_date()` and `create_volume_permissions()` read fields
+            // of SDK outputs; no operation is named so.
+            if matches!(&caps[1], "create_date" | "create_volume_permissions") {
                 continue;
             }
             let operation = pascal(&caps[1]);

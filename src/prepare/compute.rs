@@ -1,7 +1,9 @@
 //! Derived fields of the compute kinds: Elastic Beanstalk environment
-//! properties, the registry scanning an ECR repository falls under.
+//! properties, the registry scanning an ECR repository falls under, an ECS
+//! service's exposure.
 
-use super::derive::{Derive, stored_only};
+use super::derive::{Derive, SECURITY_GROUPS, SUBNETS, stored_only};
+use super::network::PermissionView;
 use super::{Join, Joins};
 use crate::snapshot::compute::*;
 use serde::Serialize;
@@ -69,6 +71,37 @@ impl Derive for Repository {
             registry_scan_type: registry.map(|g| g.scan_type.as_str()),
             registry_scan_on_push: registry
                 .is_some_and(|g| g.rules.iter().any(scans) || (enhanced && g.rules.is_empty())),
+        }
+    }
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct EcsServiceFields<'a> {
+    /// The inbound permissions of its security groups.
+    pub ingress: Vec<PermissionView<'a>>,
+    /// Its subnets that route to an internet gateway.
+    pub public_subnet_ids: Vec<&'a str>,
+    /// The security groups of the region's load balancers (a permission
+    /// from one of them admits only what the load balancer forwards).
+    pub load_balancer_security_groups: Vec<&'a str>,
+}
+
+impl Derive for EcsService {
+    type Fields<'a> = EcsServiceFields<'a>;
+    const JOINS: &'static [Join] = &[
+        ("ingress", SECURITY_GROUPS),
+        ("public_subnet_ids", SUBNETS),
+        ("load_balancer_security_groups", &["elbv2.load_balancer"]),
+    ];
+    fn derive<'a>(&'a self, joins: &'a Joins<'a>) -> Self::Fields<'a> {
+        let region = self.region.as_str();
+        EcsServiceFields {
+            ingress: PermissionView::ingress_of(joins, region, &self.security_groups),
+            public_subnet_ids: joins.public_subnets(region, &self.subnet_ids),
+            load_balancer_security_groups: joins
+                .load_balancer_groups
+                .get(region)
+                .map_or_else(Vec::new, |groups| groups.iter().copied().collect()),
         }
     }
 }

@@ -257,4 +257,10 @@ impl Derive for Bucket {
     }
 }
 
-stored_only!(ParameterGroup, AccountPublicAccessBlock, BucketVersioning);
+stored_only!(
+    ParameterGroup,
+    AccountPublicAccessBlock,
+    BucketVersioning,
+    DbSnapshot,
+    FileSystem
+);

@@ -1,9 +1,11 @@
 //! Derived fields of the identity kinds: access key ages, a user's keys,
-//! MFA and unused password, normalised policy documents.
+//! MFA and unused password, normalised policy documents, what role trust
+//! policies allow, certificate expiry.
 
 use super::derive::{Derive, stored_only};
 use super::{Join, Joins};
 use crate::semantics::iam_policy::{self, Statement};
+use crate::semantics::trust::{self, Trust};
 use crate::snapshot::identity::*;
 use serde::Serialize;
 
@@ -134,15 +136,34 @@ pub struct RoleFields<'a> {
     pub admin_policies: Vec<&'a str>,
     /// Names of the AWS managed policies attached.
     pub aws_managed_policies: Vec<&'a str>,
+    /// The trust policy, normalised.
+    pub trust_statements: Vec<Statement>,
+    /// What the trust policy allows (see `crate::semantics::trust`): the
+    /// statements that let anyone assume it, the other accounts' principals
+    /// that may without a guard, the GitHub OIDC statements not scoped to
+    /// an owner. Kept as plain fields: derived fields are a flat struct.
+    pub trust_public: Vec<String>,
+    pub trust_cross_account_unguarded: Vec<String>,
+    pub trust_github_unscoped: Vec<String>,
 }
 
 impl Derive for Role {
     type Fields<'a> = RoleFields<'a>;
     const JOINS: &'static [Join] = &[("admin_policies", &["iam.policy"])];
     fn derive<'a>(&'a self, joins: &'a Joins<'a>) -> Self::Fields<'a> {
+        let trust_statements = iam_policy::normalise(&self.trust_policy);
+        let Trust {
+            trust_public,
+            trust_cross_account_unguarded,
+            trust_github_unscoped,
+        } = trust::analyse(&trust_statements, self.arn.split(':').nth(4).unwrap_or_default());
         RoleFields {
             admin_policies: admin_policies(self.attached_policy_arns.iter(), joins),
             aws_managed_policies: aws_managed_policies(self.attached_policy_arns.iter()),
+            trust_public,
+            trust_cross_account_unguarded,
+            trust_github_unscoped,
+            trust_statements,
         }
     }
 }
@@ -167,4 +188,20 @@ impl Derive for Secret {
     }
 }
 
-stored_only!(Key, PasswordPolicy, RootUser);
+#[derive(Debug, Default, Serialize)]
+pub struct ServerCertificateFields {
+    /// Whole days from the collection to its expiry; negative once expired,
+    /// null when unknown.
+    pub expires_in_days: Option<i64>,
+}
+
+impl Derive for ServerCertificate {
+    type Fields<'a> = ServerCertificateFields;
+    fn derive<'a>(&'a self, joins: &'a Joins<'a>) -> Self::Fields<'a> {
+        ServerCertificateFields {
+            expires_in_days: joins.days_until(self.expires_at),
+        }
+    }
+}
+
+stored_only!(Key, PasswordPolicy, RootUser, VirtualMfaDevice, Analyzer);

@@ -61,6 +61,8 @@ pub struct Joins<'a> {
     pub account_pab: Option<&'a data::AccountPublicAccessBlock>,
     pub headers_policies: HashMap<&'a str, &'a edge::ResponseHeadersPolicy>,
     pub listeners_by_lb: HashMap<&'a str, Vec<&'a edge::Listener>>,
+    /// The security groups of each region's load balancers.
+    pub load_balancer_groups: HashMap<&'a str, BTreeSet<&'a str>>,
     pub web_acls: HashMap<&'a str, &'a edge::WebAcl>,
     pub registry_scanning: HashMap<&'a str, &'a compute::RegistryScanning>,
     pub keys_by_user: HashMap<&'a str, Vec<&'a identity::AccessKey>>,
@@ -157,6 +159,11 @@ impl<'a> Joins<'a> {
                 .map(|p| (p.id.as_str(), p))
                 .collect(),
             listeners_by_lb: group(&r.elbv2_listener, |l| l.load_balancer_arn.as_str()),
+            load_balancer_groups: r.elbv2_load_balancer.iter().fold(HashMap::new(), |mut map, lb| {
+                let groups: &mut BTreeSet<&str> = map.entry(lb.region.as_str()).or_default();
+                groups.extend(lb.security_groups.iter().map(String::as_str));
+                map
+            }),
             web_acls: r.wafv2_web_acl.iter().map(|w| (w.arn.as_str(), w)).collect(),
             registry_scanning: r.ecr_registry_scanning.iter().map(|g| (g.region.as_str(), g)).collect(),
             keys_by_user: group(&r.iam_access_key, |k| k.user.as_str()),
@@ -171,6 +178,12 @@ impl<'a> Joins<'a> {
                 .map(|p| p.arn.as_str())
                 .collect(),
         }
+    }
+
+    /// Whole days from the collection to `t`, rounded down: negative as
+    /// soon as `t` is past (an hour ago is day -1, not day 0).
+    pub fn days_until(&self, t: Option<DateTime<Utc>>) -> Option<i64> {
+        t.map(|t| (t - self.now).num_seconds().div_euclid(86_400))
     }
 
     /// Whole days from `t` to the collection (never negative).

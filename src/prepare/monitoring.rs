@@ -22,6 +22,9 @@ pub struct TrailFields<'a> {
     /// It records every management event, read and write.
     pub management_events: bool,
     pub bucket: Option<TrailBucket<'a>>,
+    /// The versioning, MFA delete and Object Lock of its bucket, when the
+    /// bucket is in the account.
+    pub bucket_versioning: Option<&'a crate::snapshot::data::BucketVersioning>,
     /// The metric filters on the log group the trail delivers to.
     pub metric_filters: Vec<FilterView<'a>>,
     /// Object-level (data) events of every S3 bucket it records.
@@ -132,6 +135,7 @@ impl Derive for Trail {
     type Fields<'a> = TrailFields<'a>;
     const JOINS: &'static [Join] = &[
         ("bucket", &["s3.bucket", "s3.account_public_access_block"]),
+        ("bucket_versioning", &["s3.bucket", "s3.bucket_versioning"]),
         (
             "metric_filters",
             &["logs.metric_filter", "cloudwatch.alarm", "sns.topic"],
@@ -145,6 +149,7 @@ impl Derive for Trail {
                 .as_deref()
                 .map_or_else(Vec::new, |arn| trail_filters(arn, joins)),
             management_events: records_management_events(self),
+            bucket_versioning: joins.versioning.get(self.s3_bucket.as_str()).copied(),
             bucket: joins.buckets.get(self.s3_bucket.as_str()).map(|b| TrailBucket {
                 id: &b.id,
                 public: bucket_public(b, joins.account_pab, &joins.world),

@@ -231,7 +231,8 @@ stored_only!(
     EbsEncryption,
     ManagedInstance,
     PrefixList,
-    NetworkInterface
+    NetworkInterface,
+    EbsSnapshot
 );
 
 /// The administration ports CIS 5.1 and FSBP EC2.21 name.

@@ -8,7 +8,7 @@ use super::{Joins, PreparedResource, data::account_block, partition};
 use crate::cel::serialize::to_val;
 use crate::cel::shared_map::SharedMap;
 use crate::snapshot::data::PublicAccessBlock;
-use crate::snapshot::identity::{PasswordPolicy, RootUser};
+use crate::snapshot::identity::{Analyzer, PasswordPolicy, RootUser};
 use crate::snapshot::monitoring::{Attestation, Detector, Recorder, Trail};
 use crate::snapshot::{KINDS, Snapshot};
 use serde::Serialize;
@@ -44,6 +44,12 @@ struct AccountValue<'a> {
     password_policy: Option<&'a PasswordPolicy>,
     s3_public_access_block: Option<PublicAccessBlock>,
     trails: Vec<WithFields<'a, Trail, TrailFields<'a>>>,
+    /// The root user has a virtual MFA device (CIS 1.6 asks for a
+    /// hardware one).
+    root_virtual_mfa: bool,
+    /// The regions whose configuration recorder records global resource
+    /// types (IAM) and every supported type, and is recording.
+    global_resources_recorded_in: Vec<&'a str>,
     /// Roles with the AWSSupportAccess policy attached.
     support_roles: Vec<&'a str>,
     attestations: Vec<WithFields<'a, Attestation, <Attestation as Derive>::Fields<'a>>>,
@@ -75,6 +81,14 @@ pub fn account(snapshot: &Snapshot, joins: &Joins) -> PreparedResource {
                 stored: t,
                 derived: t.derive(joins),
             })
+            .collect(),
+        root_virtual_mfa: r.iam_virtual_mfa_device.iter().any(|d| {
+            d.user_arn.as_deref().is_some_and(|u| u.ends_with(":root"))
+                || d.id.ends_with(":mfa/root-account-mfa-device")
+        }),
+        global_resources_recorded_in: (r.config_recorder.iter())
+            .filter(|c| c.recording && c.all_supported && c.include_global_resource_types)
+            .map(|c| c.region.as_str())
             .collect(),
         support_roles: r
             .iam_role
@@ -114,6 +128,7 @@ struct RegionValue<'a> {
     config_recorders: Vec<&'a Recorder>,
     guardduty_detectors: Vec<&'a Detector>,
     securityhub_enabled: bool,
+    access_analyzers: Vec<&'a Analyzer>,
 }
 
 pub fn regions(snapshot: &Snapshot) -> Vec<PreparedResource> {
@@ -131,6 +146,11 @@ pub fn regions(snapshot: &Snapshot) -> Vec<PreparedResource> {
                 config_recorders: r.config_recorder.iter().filter(|c| &c.region == region).collect(),
                 guardduty_detectors: r.guardduty_detector.iter().filter(|d| &d.region == region).collect(),
                 securityhub_enabled: r.securityhub_hub.iter().any(|h| &h.region == region),
+                access_analyzers: r
+                    .accessanalyzer_analyzer
+                    .iter()
+                    .filter(|a| &a.region == region)
+                    .collect(),
             };
             PreparedResource::new("region", region, "", region, "", value_of(&value))
         })

@@ -42,6 +42,11 @@ pub struct Control {
     /// Assessed manually by the framework itself.
     #[serde(default)]
     pub manual: bool,
+    /// Why no rule automates it (what is not collected, or how the nearest
+    /// rule differs). A reason on a control a rule maps to is stale: the
+    /// test suite refuses it.
+    #[serde(default)]
+    pub not_covered: Option<String>,
 }
 
 /// An embedded framework file that does not parse: a build defect (the test
@@ -101,6 +106,9 @@ pub struct ControlView {
     pub rules: Vec<String>,
     /// Failing resources, as `rule: resource (region)`.
     pub failing: Vec<String>,
+    /// Why no rule automates it, when the framework file says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_covered_reason: Option<String>,
 }
 
 /// A report seen through a framework.
@@ -187,6 +195,10 @@ pub fn view(framework: &Framework, report: &Report, rules: &RuleSet) -> Complian
                 status,
                 rules: mapped.iter().map(|s| s.to_string()).collect(),
                 failing,
+                not_covered_reason: control
+                    .not_covered
+                    .clone()
+                    .filter(|_| status == ControlStatus::NotCovered),
             }
         })
         .collect();
@@ -245,7 +257,9 @@ pub fn table(view: &ComplianceView) -> String {
             c.id.clone(),
             label(c.status).to_string(),
             c.title.clone(),
-            c.rules.join("\n"),
+            c.not_covered_reason
+                .as_ref()
+                .map_or_else(|| c.rules.join("\n"), |why| format!("why: {why}")),
             c.failing.join("\n"),
         ]);
     }
@@ -260,7 +274,10 @@ pub fn markdown(view: &ComplianceView) -> String {
         summary(view)
     );
     for c in &view.controls {
-        let failing = c.failing.join("<br>").replace('|', "\\|");
+        let failing = match &c.not_covered_reason {
+            Some(why) => format!("_{why}_").replace('|', "\\|"),
+            None => c.failing.join("<br>").replace('|', "\\|"),
+        };
         let _ = writeln!(
             md,
             "| {} | {} | {} | {} |",

@@ -1,5 +1,5 @@
 //! What AWS settings mean, as plain functions over the snapshot model: IAM
-//! policy documents, network addresses, secrets in configuration, S3 origins,
+//! policy documents and role trust, network addresses, secrets in configuration, S3 origins,
 //! HTTP headers, EC2 user data encodings. No CEL and no joins: [`crate::prepare`] and the CEL helpers
 //! ([`crate::cel`]) call these, so that each fact about AWS is written once.
 
@@ -10,4 +10,5 @@ pub mod network;
 pub mod s3;
 pub mod schedule;
 pub mod secrets;
+pub mod trust;
 pub mod user_data;

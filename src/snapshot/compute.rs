@@ -1,4 +1,4 @@
-//! Compute and its configuration: ECS task definitions, Lambda functions,
+//! Compute and its configuration: ECS task definitions and services, Lambda functions,
 //! Elastic Beanstalk environments, ECR repositories and registry scanning.
 
 use super::impl_resource;
@@ -164,3 +164,31 @@ pub struct ScanningRule {
     /// Repository name filters (wildcards `*`), e.g. `prod-*`.
     pub filters: Vec<String>,
 }
+
+/// An ECS service with its network configuration.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct EcsService {
+    /// Service name.
+    pub id: String,
+    /// The ARN; empty when the kind has none.
+    pub arn: String,
+    /// The region, or `global` for global services.
+    pub region: String,
+    /// The cluster's name.
+    pub cluster: String,
+    /// `FARGATE`, `EC2`, `EXTERNAL`; empty with a capacity provider strategy.
+    pub launch_type: String,
+    /// The task definition ARN it runs.
+    pub task_definition: String,
+    /// `awsvpcConfiguration.assignPublicIp` is `ENABLED`.
+    pub assign_public_ip: bool,
+    /// Security group ids of its tasks (awsvpc network mode); empty otherwise.
+    pub security_groups: Vec<String>,
+    /// Subnet ids of its tasks (awsvpc network mode).
+    pub subnet_ids: Vec<String>,
+    /// Target group ARNs it registers its tasks with.
+    pub target_groups: Vec<String>,
+    pub desired_count: i64,
+}
+impl_resource!(EcsService);

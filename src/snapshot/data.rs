@@ -1,6 +1,7 @@
 //! Data stores: RDS instances, clusters and their parameter groups,
 //! ElastiCache replication groups, serverless caches and standalone cache
-//! clusters, S3 buckets and the account-level S3 Block Public Access.
+//! clusters, S3 buckets and the account-level S3 Block Public Access, RDS
+//! snapshots, EFS file systems.
 
 use super::impl_resource;
 use schemars::JsonSchema;
@@ -307,6 +308,11 @@ pub struct BucketVersioning {
     pub status: String,
     /// Whether deleting a version or changing versioning requires MFA.
     pub mfa_delete: bool,
+    /// Whether S3 Object Lock is enabled on the bucket
+    /// (`GetObjectLockConfiguration`).
+    pub object_lock: bool,
+    /// The default retention, e.g. `COMPLIANCE 365 days`; empty when none.
+    pub object_lock_default_retention: String,
 }
 impl_resource!(BucketVersioning);
 
@@ -342,3 +348,45 @@ pub struct AccountPublicAccessBlock {
     pub restrict_public_buckets: bool,
 }
 impl_resource!(AccountPublicAccessBlock);
+
+/// A manual RDS DB snapshot or DB cluster snapshot, with who may restore it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct DbSnapshot {
+    /// Snapshot identifier.
+    pub id: String,
+    /// The ARN; empty when the kind has none.
+    pub arn: String,
+    /// The region, or `global` for global services.
+    pub region: String,
+    /// Whether it is a DB cluster snapshot (Aurora, Multi-AZ DB cluster).
+    pub cluster: bool,
+    /// The DB instance or cluster it was taken from.
+    pub source: String,
+    /// `manual` or `automated` (only manual snapshots can be shared).
+    pub snapshot_type: String,
+    pub encrypted: bool,
+    /// The `restore` attribute: `all` (public) or the account ids it is
+    /// shared with.
+    pub restore: Vec<String>,
+}
+impl_resource!(DbSnapshot);
+
+/// An EFS file system.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct FileSystem {
+    /// File system id, `fs-...`.
+    pub id: String,
+    /// The ARN; empty when the kind has none.
+    pub arn: String,
+    /// The region, or `global` for global services.
+    pub region: String,
+    /// The `Name` tag.
+    pub name: String,
+    /// Encrypted at rest (chosen at creation; cannot be changed later).
+    pub encrypted: bool,
+    /// The KMS key; null when not encrypted.
+    pub kms_key_id: Option<String>,
+}
+impl_resource!(FileSystem, name);

@@ -1,5 +1,6 @@
 //! The edge: CloudFront distributions and response headers policies, load
-//! balancers and listeners, WAF web ACLs, and HTTP endpoints probed on the wire.
+//! balancers and listeners, WAF web ACLs, ACM certificates, and HTTP endpoints
+//! probed on the wire.
 
 use super::impl_resource;
 use chrono::{DateTime, Utc};
@@ -340,3 +341,27 @@ pub struct HttpResponse {
     /// For HTTPS: the end of the server certificate's validity.
     pub certificate_not_after: Option<DateTime<Utc>>,
 }
+
+/// An ACM certificate.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Certificate {
+    /// The certificate id (last part of the ARN).
+    pub id: String,
+    /// The ARN; empty when the kind has none.
+    pub arn: String,
+    /// The region, or `global` for global services.
+    pub region: String,
+    pub domain_name: String,
+    /// `ISSUED`, `EXPIRED`, `PENDING_VALIDATION`, `REVOKED`, ...
+    pub status: String,
+    /// `AMAZON_ISSUED`, `IMPORTED` or `PRIVATE`.
+    pub r#type: String,
+    /// When it expires. Derived: `expires_in_days` (negative once expired).
+    pub not_after: Option<DateTime<Utc>>,
+    /// ARNs of the resources that use it (load balancers, distributions).
+    pub in_use_by: Vec<String>,
+    /// `ELIGIBLE` or `INELIGIBLE` for managed renewal.
+    pub renewal_eligibility: String,
+}
+impl_resource!(Certificate, domain_name);

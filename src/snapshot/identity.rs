@@ -1,5 +1,6 @@
 //! Identity and secrets: IAM users, access keys, roles, policies, the password
-//! policy and the root user; KMS keys; Secrets Manager secrets (metadata only).
+//! policy, the root user, server certificates and virtual MFA devices; IAM
+//! Access Analyzer analyzers; KMS keys; Secrets Manager secrets (metadata only).
 
 use super::impl_resource;
 use chrono::{DateTime, Utc};
@@ -119,8 +120,46 @@ pub struct Role {
     pub region: String,
     /// ARNs of the managed policies attached.
     pub attached_policy_arns: Vec<String>,
+    /// The trust policy (`AssumeRolePolicyDocument`), decoded. Derived:
+    /// `trust_statements`, `trust_public`, `trust_cross_account_unguarded`,
+    /// `trust_github_unscoped` (see the README).
+    pub trust_policy: serde_json::Value,
 }
 impl_resource!(Role);
+
+/// An IAM server certificate (the TLS certificates IAM stores for load
+/// balancers and CloudFront where ACM is not used).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerCertificate {
+    /// Certificate name.
+    pub id: String,
+    /// The ARN; empty when the kind has none.
+    pub arn: String,
+    /// The region, or `global` for global services.
+    pub region: String,
+    /// When it was uploaded.
+    pub uploaded_at: Option<DateTime<Utc>>,
+    /// When it expires. Derived: `expires_in_days` (negative once expired).
+    pub expires_at: Option<DateTime<Utc>>,
+}
+impl_resource!(ServerCertificate);
+
+/// An IAM virtual MFA device and the user it is assigned to.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct VirtualMfaDevice {
+    /// The device's serial number (an ARN, `arn:aws:iam::…:mfa/NAME`).
+    pub id: String,
+    /// The ARN; empty when the kind has none.
+    pub arn: String,
+    /// The region, or `global` for global services.
+    pub region: String,
+    /// ARN of the user it is assigned to (`arn:aws:iam::…:root` for the
+    /// root user); null when unassigned.
+    pub user_arn: Option<String>,
+}
+impl_resource!(VirtualMfaDevice);
 
 /// A customer managed or inline IAM policy. Derived: `statements` (the
 /// document normalised: see the README).
@@ -194,3 +233,20 @@ pub struct RootUser {
     pub password_present: Option<bool>,
 }
 impl_resource!(RootUser);
+
+/// An IAM Access Analyzer analyzer.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Analyzer {
+    /// Analyzer name.
+    pub id: String,
+    /// The ARN; empty when the kind has none.
+    pub arn: String,
+    /// The region, or `global` for global services.
+    pub region: String,
+    /// `ACCOUNT`, `ORGANIZATION`, `ACCOUNT_UNUSED_ACCESS`, `ORGANIZATION_UNUSED_ACCESS`.
+    pub r#type: String,
+    /// `ACTIVE`, `CREATING`, `DISABLED` or `FAILED`.
+    pub status: String,
+}
+impl_resource!(Analyzer);

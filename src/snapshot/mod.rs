@@ -288,6 +288,8 @@ macro_rules! for_each_kind {
             "ec2.network_interface" => ec2_network_interface: $crate::snapshot::network::NetworkInterface,
             /// Managed prefix lists, with the entries of customer lists.
             "ec2.prefix_list" => ec2_prefix_list: $crate::snapshot::network::PrefixList,
+            /// EBS snapshots the account owns, with their volume permissions.
+            "ec2.snapshot" => ec2_snapshot: $crate::snapshot::network::EbsSnapshot,
             /// Instances registered with Systems Manager.
             "ssm.managed_instance" => ssm_managed_instance: $crate::snapshot::network::ManagedInstance,
             /// RDS DB instances.
@@ -298,6 +300,8 @@ macro_rules! for_each_kind {
             "rds.db_cluster" => rds_db_cluster: $crate::snapshot::data::DbCluster,
             /// RDS DB cluster parameter groups with the parameters the rules read.
             "rds.cluster_parameter_group" => rds_cluster_parameter_group: $crate::snapshot::data::ParameterGroup,
+            /// Manual RDS DB and DB cluster snapshots, with who may restore them.
+            "rds.db_snapshot" => rds_db_snapshot: $crate::snapshot::data::DbSnapshot,
             /// ElastiCache replication groups.
             "elasticache.replication_group" => elasticache_replication_group: $crate::snapshot::data::ReplicationGroup,
             /// ElastiCache Serverless caches.
@@ -310,6 +314,8 @@ macro_rules! for_each_kind {
             "s3.bucket_versioning" => s3_bucket_versioning: $crate::snapshot::data::BucketVersioning,
             /// The account-level S3 Block Public Access setting (at most one).
             "s3.account_public_access_block" => s3_account_public_access_block: $crate::snapshot::data::AccountPublicAccessBlock,
+            /// EFS file systems.
+            "efs.file_system" => efs_file_system: $crate::snapshot::data::FileSystem,
             /// CloudFront distributions.
             "cloudfront.distribution" => cloudfront_distribution: $crate::snapshot::edge::Distribution,
             /// CloudFront response headers policies (custom and managed).
@@ -320,10 +326,14 @@ macro_rules! for_each_kind {
             "elbv2.listener" => elbv2_listener: $crate::snapshot::edge::Listener,
             /// WAFv2 web ACLs.
             "wafv2.web_acl" => wafv2_web_acl: $crate::snapshot::edge::WebAcl,
+            /// ACM certificates.
+            "acm.certificate" => acm_certificate: $crate::snapshot::edge::Certificate,
             /// HTTP endpoints probed on the wire.
             "http.endpoint" => http_endpoint: $crate::snapshot::edge::HttpEndpoint,
             /// ECS task definitions (active revisions).
             "ecs.task_definition" => ecs_task_definition: $crate::snapshot::compute::TaskDefinition,
+            /// ECS services with their network configuration.
+            "ecs.service" => ecs_service: $crate::snapshot::compute::EcsService,
             /// Lambda functions.
             "lambda.function" => lambda_function: $crate::snapshot::compute::Function,
             /// Elastic Beanstalk environments with their option settings.
@@ -342,6 +352,12 @@ macro_rules! for_each_kind {
             "iam.access_key" => iam_access_key: $crate::snapshot::identity::AccessKey,
             /// IAM roles.
             "iam.role" => iam_role: $crate::snapshot::identity::Role,
+            /// IAM server certificates.
+            "iam.server_certificate" => iam_server_certificate: $crate::snapshot::identity::ServerCertificate,
+            /// IAM virtual MFA devices and their users.
+            "iam.virtual_mfa_device" => iam_virtual_mfa_device: $crate::snapshot::identity::VirtualMfaDevice,
+            /// IAM Access Analyzer analyzers.
+            "accessanalyzer.analyzer" => accessanalyzer_analyzer: $crate::snapshot::identity::Analyzer,
             /// IAM customer managed and inline policies.
             "iam.policy" => iam_policy: $crate::snapshot::identity::Policy,
             /// The account password policy (at most one; none when not set).

@@ -1,6 +1,6 @@
 //! EC2 and VPC networking, and Systems Manager registration: security groups,
 //! instances, launch templates, VPCs, subnets, route tables, flow logs,
-//! elastic IPs, EBS encryption defaults.
+//! elastic IPs, EBS encryption defaults and the account's EBS snapshots.
 
 use super::impl_resource;
 use schemars::JsonSchema;
@@ -373,3 +373,22 @@ pub struct ManagedInstance {
     pub agent_version: String,
 }
 impl_resource!(ManagedInstance);
+
+/// An EBS snapshot the account owns, with who may create volumes from it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct EbsSnapshot {
+    /// Snapshot id, `snap-...`.
+    pub id: String,
+    /// The ARN; empty when the kind has none.
+    pub arn: String,
+    /// The region, or `global` for global services.
+    pub region: String,
+    /// The volume it was taken from.
+    pub volume_id: String,
+    pub encrypted: bool,
+    /// `createVolumePermission`: `all` (public) or the account ids it is
+    /// shared with.
+    pub create_volume_permissions: Vec<String>,
+}
+impl_resource!(EbsSnapshot);

@@ -1,10 +1,13 @@
 //! IAM (global): users, roles, groups' and customer managed policies through
 //! `GetAccountAuthorizationDetails` (one paginated call instead of several
 //! per principal), MFA devices and access keys per user, the password
-//! policy, and the credential report (console passwords and the root user).
+//! policy, the credential report (console passwords and the root user),
+//! server certificates and virtual MFA devices.
 
 use super::{Part, time};
-use crate::snapshot::identity::{AccessKey, PasswordPolicy, Policy, Role, RootUser, User};
+use crate::snapshot::identity::{
+    AccessKey, PasswordPolicy, Policy, Role, RootUser, ServerCertificate, User, VirtualMfaDevice,
+};
 use aws_sdk_iam::Client;
 use aws_sdk_iam::types::{AttachedPolicy, EntityType, PolicyDetail, ReportStateType};
 use std::collections::{BTreeMap, HashMap};
@@ -18,6 +21,8 @@ pub const KINDS: &[&str] = &[
     "iam.policy",
     "iam.password_policy",
     "iam.root_user",
+    "iam.server_certificate",
+    "iam.virtual_mfa_device",
 ];
 
 /// Run once per account.
@@ -74,6 +79,7 @@ pub async fn collect(config: aws_config::SdkConfig, account_id: String) -> Part 
                 arn: r.arn().unwrap_or_default().into(),
                 region: "global".into(),
                 attached_policy_arns: arns,
+                trust_policy: r.assume_role_policy_document().map(policy_document).unwrap_or_default(),
             });
         }
         for g in page.group_detail_list() {
@@ -102,7 +108,55 @@ pub async fn collect(config: aws_config::SdkConfig, account_id: String) -> Part 
     part.resources.iam_user = users;
     password_policy(&client, &account_id, &mut part).await;
     root_password(&client, &mut part).await;
+    server_certificates(&client, &mut part).await;
+    virtual_mfa_devices(&client, &mut part).await;
     part
+}
+
+/// The server certificates IAM stores, with their expiry.
+async fn server_certificates(client: &Client, part: &mut Part) {
+    let list = each_item!(
+        part,
+        "iam",
+        "global",
+        "ListServerCertificates",
+        &["iam.server_certificate"],
+        client.list_server_certificates(),
+        |c| c
+    );
+    part.resources.iam_server_certificate = list
+        .iter()
+        .map(|c| ServerCertificate {
+            id: c.server_certificate_name().into(),
+            arn: c.arn().into(),
+            region: "global".into(),
+            uploaded_at: time(c.upload_date()),
+            expires_at: time(c.expiration()),
+        })
+        .collect();
+}
+
+/// The virtual MFA devices, with the user each is assigned to (the root
+/// user's is how CIS 1.6 tells a virtual root device from a hardware one).
+async fn virtual_mfa_devices(client: &Client, part: &mut Part) {
+    let list = each_item!(
+        part,
+        "iam",
+        "global",
+        "ListVirtualMFADevices",
+        &["iam.virtual_mfa_device"],
+        client.list_virtual_mfa_devices(),
+        |d| d
+    );
+    part.resources.iam_virtual_mfa_device = list
+        .iter()
+        .map(|d| VirtualMfaDevice {
+            id: d.serial_number().into(),
+            arn: String::new(),
+            region: "global".into(),
+            user_arn: d.user().map(|u| u.arn().to_string()),
+        })
+        .collect();
 }
 
 /// Whether the root user has a password, from the account summary. Not

@@ -30,8 +30,9 @@ macro_rules! collectors {
 }
 
 collectors! {
-    regional: ec2, prefix_lists, interfaces, network_acls, ssm, rds, elasticache, elbv2, wafv2, ecs, lambda, elasticbeanstalk, ecr,
-        secretsmanager, kms, cloudtrail, config, logs, cloudwatch, sns, guardduty, securityhub;
+    regional: ec2, prefix_lists, interfaces, network_acls, ebs_snapshots, ssm, rds, rds_snapshots, elasticache, efs, elbv2,
+        wafv2, acm, ecs, lambda, elasticbeanstalk, ecr, secretsmanager, kms, accessanalyzer, cloudtrail, config, logs,
+        cloudwatch, sns, guardduty, securityhub;
     global: s3, s3control, cloudfront, wafv2, iam;
 }
 

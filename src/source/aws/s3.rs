@@ -155,8 +155,34 @@ async fn settings(c: &Client, name: &str, region: &str, partition: &str, part: &
     bucket
 }
 
-/// Versioning (with MFA delete, its own kind) and server access logging.
+/// Versioning (with MFA delete and Object Lock, its own kind) and server
+/// access logging.
 async fn versioning_and_logging(c: &Client, name: &str, r: &str, bucket: &mut Bucket, part: &mut Part) {
+    // No Object Lock configuration is an answer: not locked.
+    let lock = call!(
+        part,
+        "s3",
+        r,
+        "GetObjectLockConfiguration",
+        &["s3.bucket_versioning"],
+        resource = name,
+        absent = "ObjectLockConfigurationNotFoundError",
+        c.get_object_lock_configuration().bucket(name)
+    )
+    .and_then(|out| out.object_lock_configuration().cloned());
+    let retention = lock
+        .as_ref()
+        .and_then(|l| l.rule())
+        .and_then(|r| r.default_retention())
+        .map(|d| {
+            let mode = d.mode().map(|m| m.as_str()).unwrap_or_default();
+            match (d.days(), d.years()) {
+                (Some(days), _) => format!("{mode} {days} days"),
+                (_, Some(years)) => format!("{mode} {years} years"),
+                _ => mode.to_string(),
+            }
+        })
+        .unwrap_or_default();
     if let Some(out) = call!(
         part,
         "s3",
@@ -172,6 +198,10 @@ async fn versioning_and_logging(c: &Client, name: &str, r: &str, bucket: &mut Bu
             region: r.into(),
             status: out.status().map(|s| s.as_str().to_string()).unwrap_or_default(),
             mfa_delete: out.mfa_delete().is_some_and(|m| m.as_str() == "Enabled"),
+            object_lock: lock
+                .as_ref()
+                .is_some_and(|l| l.object_lock_enabled().is_some_and(|e| e.as_str() == "Enabled")),
+            object_lock_default_retention: retention,
         });
     }
     if let Some(out) = call!(
