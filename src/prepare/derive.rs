@@ -44,6 +44,30 @@ macro_rules! stored_only {
 }
 pub(crate) use stored_only;
 
+/// The derived field of a kind that expires (certificates).
+#[derive(Debug, Default, Serialize)]
+pub struct ExpiryFields {
+    /// Whole days from the collection to its expiry; negative once expired,
+    /// null when unknown.
+    pub expires_in_days: Option<i64>,
+}
+
+/// Declares kinds whose derived field is `expires_in_days`, from the
+/// stored field named.
+macro_rules! expires {
+    ($($ty:ty => $field:ident),* $(,)?) => {
+        $(impl $crate::prepare::Derive for $ty {
+            type Fields<'a> = $crate::prepare::derive::ExpiryFields;
+            fn derive<'a>(&'a self, joins: &'a $crate::prepare::Joins<'a>) -> Self::Fields<'a> {
+                $crate::prepare::derive::ExpiryFields {
+                    expires_in_days: joins.days_until(self.$field),
+                }
+            }
+        })*
+    };
+}
+pub(crate) use expires;
+
 /// The kinds a subnet's publicity is read from: the subnets, and the route
 /// tables that say whether they route to an internet gateway.
 pub const SUBNETS: &[&str] = &["ec2.subnet", "ec2.route_table"];

@@ -137,20 +137,6 @@ impl Derive for HttpEndpoint {
     }
 }
 
-#[derive(Debug, Default, Serialize)]
-pub struct CertificateFields {
-    /// Whole days from the collection to its expiry; negative once expired,
-    /// null when unknown.
-    pub expires_in_days: Option<i64>,
-}
-
-impl Derive for Certificate {
-    type Fields<'a> = CertificateFields;
-    fn derive<'a>(&'a self, joins: &'a Joins<'a>) -> Self::Fields<'a> {
-        CertificateFields {
-            expires_in_days: joins.days_until(self.not_after),
-        }
-    }
-}
+super::derive::expires!(Certificate => not_after);
 
 stored_only!(ResponseHeadersPolicy, Listener, WebAcl);

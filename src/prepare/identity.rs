@@ -188,20 +188,6 @@ impl Derive for Secret {
     }
 }
 
-#[derive(Debug, Default, Serialize)]
-pub struct ServerCertificateFields {
-    /// Whole days from the collection to its expiry; negative once expired,
-    /// null when unknown.
-    pub expires_in_days: Option<i64>,
-}
-
-impl Derive for ServerCertificate {
-    type Fields<'a> = ServerCertificateFields;
-    fn derive<'a>(&'a self, joins: &'a Joins<'a>) -> Self::Fields<'a> {
-        ServerCertificateFields {
-            expires_in_days: joins.days_until(self.expires_at),
-        }
-    }
-}
+super::derive::expires!(ServerCertificate => expires_at);
 
 stored_only!(Key, PasswordPolicy, RootUser, VirtualMfaDevice, Analyzer);

@@ -5,7 +5,6 @@
 use super::Part;
 use crate::snapshot::data::DbSnapshot;
 use aws_sdk_rds::Client;
-use aws_sdk_rds::types::DbSnapshotAttributesResult;
 
 /// The kinds this collector writes.
 pub const KINDS: &[&str] = &["rds.db_snapshot"];
@@ -33,7 +32,11 @@ pub async fn collect(config: &aws_config::SdkConfig, region: &str) -> Part {
             resource = id,
             client.describe_db_snapshot_attributes().db_snapshot_identifier(id)
         )
-        .and_then(|out| out.db_snapshot_attributes_result().map(restore_of));
+        .and_then(|out| {
+            out.db_snapshot_attributes_result().map(|r| {
+                restore_of((r.db_snapshot_attributes().iter()).map(|a| (a.attribute_name(), a.attribute_values())))
+            })
+        });
         part.resources.rds_db_snapshot.push(DbSnapshot {
             id: id.into(),
             arn: s.db_snapshot_arn().unwrap_or_default().into(),
@@ -71,10 +74,9 @@ pub async fn collect(config: &aws_config::SdkConfig, region: &str) -> Part {
         )
         .and_then(|out| {
             out.db_cluster_snapshot_attributes_result().map(|r| {
-                (r.db_cluster_snapshot_attributes().iter())
-                    .filter(|a| a.attribute_name() == Some("restore"))
-                    .flat_map(|a| a.attribute_values().iter().cloned())
-                    .collect::<Vec<_>>()
+                restore_of(
+                    (r.db_cluster_snapshot_attributes().iter()).map(|a| (a.attribute_name(), a.attribute_values())),
+                )
             })
         });
         part.resources.rds_db_snapshot.push(DbSnapshot {
@@ -91,10 +93,11 @@ pub async fn collect(config: &aws_config::SdkConfig, region: &str) -> Part {
     part
 }
 
-/// The values of the `restore` attribute: `all`, or account ids.
-fn restore_of(result: &DbSnapshotAttributesResult) -> Vec<String> {
-    (result.db_snapshot_attributes().iter())
-        .filter(|a| a.attribute_name() == Some("restore"))
-        .flat_map(|a| a.attribute_values().iter().cloned())
+/// The values of the `restore` attribute among `(name, values)` pairs:
+/// `all`, or account ids (instance and cluster snapshots answer alike).
+fn restore_of<'a>(attributes: impl Iterator<Item = (Option<&'a str>, &'a [String])>) -> Vec<String> {
+    attributes
+        .filter(|(name, _)| *name == Some("restore"))
+        .flat_map(|(_, values)| values.iter().cloned())
         .collect()
 }
