@@ -370,4 +370,53 @@ iam.create_role(RoleName="vendor-read", AssumeRolePolicyDocument=json.dumps({"Ve
 iam.create_virtual_mfa_device(VirtualMFADeviceName="spare-phone")
 
 
+# --- An organization (this account is its management account): member
+# accounts under nested OUs, each seeded through a role in it, with findings
+# of its own. Their ids are random: they are written to .moto/org.json for
+# the organization tests.
+org = client("organizations", "us-east-1")
+org.create_organization(FeatureSet="ALL")
+root = org.list_roots()["Roots"][0]["Id"]
+workloads = org.create_organizational_unit(ParentId=root, Name="workloads")["OrganizationalUnit"]["Id"]
+prod_ou = org.create_organizational_unit(ParentId=workloads, Name="prod")["OrganizationalUnit"]["Id"]
+staging_ou = org.create_organizational_unit(ParentId=workloads, Name="staging")["OrganizationalUnit"]["Id"]
+
+
+def member(name, ou, tags):
+    account = org.create_account(AccountName=name, Email=f"{name}@example.com",
+                                 Tags=[{"Key": k, "Value": v} for k, v in tags.items()])["CreateAccountStatus"]["AccountId"]
+    org.move_account(AccountId=account, SourceParentId=root, DestinationParentId=ou)
+    return account
+
+
+def in_account(account, service):
+    creds = client("sts", "us-east-1").assume_role(
+        RoleArn=f"arn:aws:iam::{account}:role/posture-audit", RoleSessionName="seed")["Credentials"]
+    return boto3.client(service, region_name="us-east-1", endpoint_url=endpoint,
+                        aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
+                        aws_session_token=creds["SessionToken"])
+
+
+def open_port(account, name, port):
+    ec2 = in_account(account, "ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
+    group = ec2.create_security_group(GroupName=name, Description=name, VpcId=vpc)["GroupId"]
+    ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": port, "ToPort": port, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+
+
+members = {
+    "shop-prod": member("shop-prod", prod_ou, {"env": "prod"}),
+    "shop-staging": member("shop-staging", staging_ou, {"env": "staging"}),
+    "sandbox": member("sandbox", workloads, {}),
+    "legacy-locked": member("legacy-locked", prod_ou, {}),
+}
+open_port(members["shop-prod"], "admin-ssh", 22)
+open_port(members["shop-staging"], "admin-rdp", 3389)
+closed = member("closed-project", workloads, {})
+org.close_account(AccountId=closed)
+with open(".moto/org.json", "w") as f:
+    json.dump({"accounts": members, "closed": closed,
+               "ous": {"workloads": workloads, "prod": prod_ou, "staging": staging_ou}}, f, indent=2)
+
 print("seeded", endpoint)

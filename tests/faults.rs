@@ -7,101 +7,9 @@
 
 mod common;
 use common::moto_endpoint;
-use std::io::{Read as _, Write as _};
-use std::net::{TcpListener, TcpStream};
+use common::proxy::{Fault, proxy, strings};
 use std::process::Command;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
-
-/// What the proxy does with a request that contains every needle.
-#[derive(Clone)]
-struct Fault {
-    needles: &'static [&'static str],
-    status: u16,
-    /// Extra response headers, e.g. the JSON protocols' error type.
-    headers: &'static str,
-    body: &'static str,
-    /// Never answer (a hung service).
-    hang: bool,
-}
-
-/// Starts the proxy in front of `upstream` (`127.0.0.1:PORT`); returns its
-/// URL and a count of requests that hit each fault.
-fn proxy(upstream: String, faults: Vec<Fault>) -> (String, Arc<Mutex<Vec<usize>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let url = format!("http://{}", listener.local_addr().expect("address"));
-    let hits = Arc::new(Mutex::new(vec![0; faults.len()]));
-    let counted = hits.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let (upstream, faults, hits) = (upstream.clone(), faults.clone(), counted.clone());
-            std::thread::spawn(move || serve(stream, &upstream, &faults, &hits));
-        }
-    });
-    (url, hits)
-}
-
-/// One request per connection: the answers say `Connection: close`.
-fn serve(mut client: TcpStream, upstream: &str, faults: &[Fault], hits: &Mutex<Vec<usize>>) {
-    let Some(request) = read_request(&mut client) else {
-        return;
-    };
-    let text = String::from_utf8_lossy(&request).to_lowercase();
-    if let Some(i) = faults
-        .iter()
-        .position(|f| f.needles.iter().all(|n| text.contains(&n.to_lowercase())))
-    {
-        hits.lock().expect("lock")[i] += 1;
-        let fault = &faults[i];
-        if fault.hang {
-            std::thread::sleep(Duration::from_secs(30));
-            return;
-        }
-        let answer = format!(
-            "HTTP/1.1 {} Error\r\nContent-Length: {}\r\nConnection: close\r\n{}\r\n{}",
-            fault.status,
-            fault.body.len(),
-            fault.headers,
-            fault.body
-        );
-        let _ = client.write_all(answer.as_bytes());
-        return;
-    }
-    let Ok(mut server) = TcpStream::connect(upstream) else {
-        return;
-    };
-    let request = String::from_utf8_lossy(&request).replacen("\r\n", "\r\nConnection: close\r\n", 1);
-    let _ = server.write_all(request.as_bytes());
-    let mut answer = Vec::new();
-    let _ = server.read_to_end(&mut answer);
-    let _ = client.write_all(&answer);
-}
-
-/// The request line, headers and Content-Length body.
-fn read_request(stream: &mut TcpStream) -> Option<Vec<u8>> {
-    let mut buffer = Vec::new();
-    let mut chunk = [0u8; 8192];
-    loop {
-        let n = stream.read(&mut chunk).ok()?;
-        if n == 0 {
-            return None;
-        }
-        buffer.extend_from_slice(&chunk[..n]);
-        let mut headers = [httparse::EMPTY_HEADER; 64];
-        let mut request = httparse::Request::new(&mut headers);
-        if let Ok(httparse::Status::Complete(head)) = request.parse(&buffer) {
-            let length = request
-                .headers
-                .iter()
-                .find(|h| h.name.eq_ignore_ascii_case("content-length"))
-                .and_then(|h| std::str::from_utf8(h.value).ok()?.trim().parse::<usize>().ok())
-                .unwrap_or(0);
-            if buffer.len() >= head + length {
-                return Some(buffer);
-            }
-        }
-    }
-}
 
 #[test]
 fn denied_throttled_failing_and_hung_calls_become_gaps_and_errors() {
@@ -110,7 +18,7 @@ fn denied_throttled_failing_and_hung_calls_become_gaps_and_errors() {
     let faults = vec![
         // EC2 (query protocol), us-east-1 only.
         Fault {
-            needles: &["Action=DescribeSecurityGroups", "/us-east-1/ec2/"],
+            needles: strings(&["Action=DescribeSecurityGroups", "/us-east-1/ec2/"]),
             status: 403,
             headers: "Content-Type: text/xml\r\n",
             body: "<Response><Errors><Error><Code>UnauthorizedOperation</Code><Message>You are not authorized to perform this operation.</Message></Error></Errors><RequestID>f1</RequestID></Response>",
@@ -118,7 +26,7 @@ fn denied_throttled_failing_and_hung_calls_become_gaps_and_errors() {
         },
         // KMS (JSON 1.1), throttled on every attempt.
         Fault {
-            needles: &["TrentService.ListKeys", "/eu-west-1/kms/"],
+            needles: strings(&["TrentService.ListKeys", "/eu-west-1/kms/"]),
             status: 400,
             headers: "Content-Type: application/x-amz-json-1.1\r\nx-amzn-ErrorType: ThrottlingException\r\n",
             body: r#"{"__type":"ThrottlingException","message":"Rate exceeded"}"#,
@@ -126,7 +34,7 @@ fn denied_throttled_failing_and_hung_calls_become_gaps_and_errors() {
         },
         // RDS (query protocol with ErrorResponse), a server error.
         Fault {
-            needles: &["Action=DescribeDBInstances", "/us-east-1/rds/"],
+            needles: strings(&["Action=DescribeDBInstances", "/us-east-1/rds/"]),
             status: 500,
             headers: "Content-Type: text/xml\r\n",
             body: "<ErrorResponse><Error><Type>Receiver</Type><Code>InternalFailure</Code><Message>internal failure</Message></Error><RequestId>f3</RequestId></ErrorResponse>",
@@ -134,7 +42,7 @@ fn denied_throttled_failing_and_hung_calls_become_gaps_and_errors() {
         },
         // Secrets Manager never answers.
         Fault {
-            needles: &["secretsmanager.ListSecrets", "/eu-west-1/secretsmanager/"],
+            needles: strings(&["secretsmanager.ListSecrets", "/eu-west-1/secretsmanager/"]),
             status: 0,
             headers: "",
             body: "",

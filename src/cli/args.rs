@@ -75,6 +75,14 @@ pub enum Command {
     /// Check the configuration file without auditing anything.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Every account of an AWS Organization: discover them, scan them
+    /// through a role in each.
+    #[cfg(feature = "aws")]
+    #[command(subcommand)]
+    Org(OrgCommand),
+    /// Combine reports or snapshots (the shards of an organization scan,
+    /// or single accounts) into one report.
+    Merge(MergeArgs),
     /// Print the JSON Schema of the snapshot or report format.
     Schema {
         /// Which schema.
@@ -159,15 +167,8 @@ pub struct CollectArgs {
 #[cfg(feature = "aws")]
 #[derive(Debug, Args)]
 pub struct AwsArgs {
-    /// The named profile of the shared AWS config. Example: --profile prod
-    #[arg(long, value_name = "PROFILE")]
-    pub profile: Option<String>,
-    /// A region to read (repeatable), or `all`; default: every enabled region.
-    #[arg(long = "region", value_name = "REGION")]
-    pub regions: Vec<String>,
-    /// Send every call to this endpoint (an emulator, a VPC endpoint).
-    #[arg(long, value_name = "URL")]
-    pub endpoint_url: Option<String>,
+    #[command(flatten)]
+    pub connect: ConnectArgs,
     /// Assume this role first (with the credentials found), and read the
     /// account as the role. Example: --role-arn arn:aws:iam::123456789012:role/audit
     #[arg(long, value_name = "ARN")]
@@ -178,6 +179,22 @@ pub struct AwsArgs {
     /// The session name, visible in the role's CloudTrail events.
     #[arg(long, value_name = "NAME", default_value = "posture-audit", requires = "role_arn")]
     pub role_session_name: String,
+}
+
+/// Credentials, regions, endpoint, concurrency and retries: how to reach
+/// AWS, for one account or many.
+#[cfg(feature = "aws")]
+#[derive(Debug, Args)]
+pub struct ConnectArgs {
+    /// The named profile of the shared AWS config. Example: --profile prod
+    #[arg(long, value_name = "PROFILE")]
+    pub profile: Option<String>,
+    /// A region to read (repeatable), or `all`; default: every enabled region.
+    #[arg(long = "region", value_name = "REGION")]
+    pub regions: Vec<String>,
+    /// Send every call to this endpoint (an emulator, a VPC endpoint).
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
     /// Services × regions read at the same time.
     #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub max_concurrency: u16,
@@ -192,6 +209,124 @@ pub struct AwsArgs {
     /// terminal.
     #[arg(short = 'q', long)]
     pub quiet: bool,
+}
+
+#[cfg(feature = "aws")]
+#[derive(Debug, Subcommand)]
+pub enum OrgCommand {
+    /// List the organization's ACTIVE accounts (name, email, OU path, tags)
+    /// into an accounts file, from the management account or a delegated
+    /// administrator.
+    Discover(OrgDiscoverArgs),
+    /// Collect and audit every account of an accounts file, assuming a role
+    /// in each: one snapshot per account, one combined report.
+    Scan(Box<OrgScanArgs>),
+}
+
+/// Flags of `audit org discover`.
+#[cfg(feature = "aws")]
+#[derive(Debug, Args)]
+#[command(after_help = "\
+The accounts file is plain JSON (format posture-audit/accounts v1, see the README): review it, drop
+accounts, or give one account its own role_name or external_id before scanning.
+
+Examples:
+  audit org discover --profile management -o accounts.json
+  audit org discover --profile management --ou ou-ab12-prod0001 -o prod-accounts.json")]
+pub struct OrgDiscoverArgs {
+    #[command(flatten)]
+    pub aws: AwsArgs,
+    /// Keep only the accounts under this organizational unit, at any depth
+    /// (repeatable). Example: --ou ou-ab12-34cd56ef
+    #[arg(long = "ou", value_name = "OU_ID")]
+    pub ous: Vec<String>,
+    /// Write the accounts file to FILE instead of standard output.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Flags of `audit org scan`.
+#[cfg(feature = "aws")]
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Each account ends ok, partial (collected with gaps), assume-role-failed, suspended (not ACTIVE in
+the accounts file) or unreachable; the run goes on past failed accounts, and --strict makes any
+account that is not ok exit 2. The default role, posture-audit, is the read-only role of
+docs/org/posture-audit-role.yaml (SecurityAudit and ViewOnlyAccess); never use
+OrganizationAccountAccessRole, an administrator role.
+
+Examples:
+  audit org scan --profile security --accounts accounts.json --format sarif -o org.sarif
+  audit org scan --accounts accounts.json --role-name audit-ro --max-accounts 16 --snapshot-dir snaps
+  audit org scan --accounts accounts.json --shard-from-env --format json -o shard.json
+  audit merge shard-*.json -o org.json")]
+pub struct OrgScanArgs {
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+    /// The accounts to scan (written by `audit org discover`, or by hand).
+    #[arg(long, value_name = "FILE")]
+    pub accounts: PathBuf,
+    /// The role to assume in each account (an account's own `role_name`
+    /// wins): arn:<partition>:iam::<account>:role/<NAME>.
+    #[arg(long, value_name = "NAME", default_value = "posture-audit")]
+    pub role_name: String,
+    /// The external id the roles' trust policies require (an account's own
+    /// `external_id` wins).
+    #[arg(long, value_name = "ID")]
+    pub external_id: Option<String>,
+    /// The session name, visible in each role's CloudTrail events.
+    #[arg(long, value_name = "NAME", default_value = "posture-audit")]
+    pub role_session_name: String,
+    /// Accounts collected at the same time (each with --max-concurrency tasks).
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub max_accounts: u16,
+    /// Write each account's snapshot to DIR/<account id>.json.
+    #[arg(long, value_name = "DIR", default_value = "snapshots")]
+    pub snapshot_dir: PathBuf,
+    /// Scan only part i of n of the accounts (sorted by id, split into n
+    /// contiguous parts; i from 0). Example: --shard 0/4
+    #[arg(long, value_name = "I/N", conflicts_with = "shard_from_env")]
+    pub shard: Option<crate::snapshot::accounts::Shard>,
+    /// Take the shard from the environment: AUDIT_SHARD_INDEX and
+    /// AUDIT_SHARD_COUNT, or a Kubernetes Indexed Job's JOB_COMPLETION_INDEX
+    /// with JOB_COMPLETIONS, or an AWS Batch array job's
+    /// AWS_BATCH_JOB_ARRAY_INDEX with AWS_BATCH_JOB_ARRAY_SIZE.
+    #[arg(long)]
+    pub shard_from_env: bool,
+    /// The configuration file; default: audit.toml in the working folder, if any.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+    #[command(flatten)]
+    pub gate: GateArgs,
+}
+
+/// Flags of `audit merge`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Each input is a JSON report (an organization scan's or one account's) or a snapshot (evaluated
+now). An account may appear in one input only. The result is one report over every account, in
+any format.
+
+Examples:
+  audit merge shard-0.json shard-1.json -o org.json
+  audit merge shard-*.json --format sarif -o org.sarif --fail-on high")]
+pub struct MergeArgs {
+    /// The reports or snapshots to combine.
+    #[arg(value_name = "REPORT_OR_SNAPSHOT", required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// The configuration file, for evaluating snapshots.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+    #[command(flatten)]
+    pub gate: GateArgs,
 }
 
 /// Flags of `audit diff`.

@@ -50,6 +50,11 @@ pub fn main() -> ExitCode {
         Command::Compliance(ComplianceCommand::List) => commands::compliance::list(),
         Command::Config(ConfigCommand::Check { config }) => commands::config::check(config.as_deref()),
         Command::Rules(command) => commands::rules::run(&command),
+        #[cfg(feature = "aws")]
+        Command::Org(args::OrgCommand::Discover(args)) => commands::org::discover(&args),
+        #[cfg(feature = "aws")]
+        Command::Org(args::OrgCommand::Scan(args)) => commands::org::scan(&args),
+        Command::Merge(args) => commands::merge::run(&args),
         Command::Schema { which } => commands::schema::print(which),
     })
 }

@@ -165,6 +165,45 @@ pub fn exit_code(report: &Report, settings: &Settings) -> ExitCode {
     }
 }
 
+/// A report from a snapshot (evaluated) or a saved JSON report (read).
+pub fn report_of(path: &Path, inputs: &Inputs, settings: &Settings) -> anyhow::Result<Report> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    let format = serde_json::from_str::<serde_json::Value>(&text)
+        .map_err(|e| anyhow::anyhow!("{}:{}:{}: not valid JSON: {e}", path.display(), e.line(), e.column()))?
+        .get("format")
+        .and_then(|f| f.as_str().map(String::from));
+    match format.as_deref() {
+        Some(engine::finding::REPORT_FORMAT) => {
+            let report: Report = serde_json::from_str(&text).map_err(|e| {
+                anyhow::anyhow!(
+                    "{}:{}:{}: not a valid report: {e}",
+                    path.display(),
+                    e.line(),
+                    e.column()
+                )
+            })?;
+            if report.version != engine::finding::REPORT_VERSION {
+                bail!(
+                    "{}: report version {} is not supported; this build reads version {}",
+                    path.display(),
+                    report.version,
+                    engine::finding::REPORT_VERSION
+                );
+            }
+            Ok(report)
+        }
+        Some(crate::snapshot::FORMAT) => {
+            let snapshot = crate::snapshot::parse(&text, path)?;
+            let settings = settings.clone().snapshot_path(Some(path));
+            Ok(evaluate(snapshot, inputs, &settings))
+        }
+        _ => bail!(
+            "{}: neither a posture-audit snapshot nor a JSON report (the `format` field)",
+            path.display()
+        ),
+    }
+}
+
 /// What to do with the snapshot before evaluating it.
 #[derive(Default)]
 pub struct Before<'a> {

@@ -64,6 +64,84 @@ pub struct Finding {
     pub compliance: Compliance,
     /// For a waived finding, the waiver that accepts it; otherwise null.
     pub waiver: Option<AppliedWaiver>,
+    /// In a report over several accounts, the account the finding is in;
+    /// absent in a single-account report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<Arc<FindingAccount>>,
+}
+
+/// The account of a finding in a report over several accounts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema)]
+pub struct FindingAccount {
+    pub id: String,
+    pub name: String,
+    /// The organizational units from the root, e.g. `/workloads/prod`.
+    pub ou_path: String,
+}
+
+impl FindingAccount {
+    /// `name (id)`, or the id alone.
+    pub fn label(&self) -> String {
+        if self.name.is_empty() {
+            self.id.clone()
+        } else {
+            format!("{} ({})", self.name, self.id)
+        }
+    }
+}
+
+/// How the scan of one account of an organization ended.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum AccountOutcome {
+    /// Collected without a gap.
+    Ok,
+    /// Collected, with gaps: the rules reading the missing data are `error`.
+    Partial,
+    /// Its role could not be assumed: nothing was read.
+    AssumeRoleFailed,
+    /// Not ACTIVE in the organization (suspended, closing): not scanned.
+    Suspended,
+    /// AWS could not be reached for it (network, timeouts): nothing was read.
+    Unreachable,
+}
+
+impl AccountOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccountOutcome::Ok => "ok",
+            AccountOutcome::Partial => "partial",
+            AccountOutcome::AssumeRoleFailed => "assume-role-failed",
+            AccountOutcome::Suspended => "suspended",
+            AccountOutcome::Unreachable => "unreachable",
+        }
+    }
+
+    /// Whether the account was read at all (its findings are known).
+    pub fn was_read(self) -> bool {
+        matches!(self, AccountOutcome::Ok | AccountOutcome::Partial)
+    }
+}
+
+/// One account of a report over several accounts.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
+pub struct AccountStatus {
+    pub id: String,
+    pub name: String,
+    pub ou_path: String,
+    pub status: AccountOutcome,
+    /// What went wrong, for an account not `ok`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Collection gaps in its snapshot.
+    pub gaps: usize,
+    /// Resources in its snapshot.
+    pub resources: usize,
+    /// Its snapshot file, when one was written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snapshot: Option<String>,
 }
 
 /// The waiver a waived finding carries.
@@ -177,6 +255,10 @@ pub struct Report {
     pub notices: Vec<Notice>,
     /// The rules evaluated, sorted by id.
     pub rules: Vec<RuleInfo>,
+    /// In a report over several accounts, how each account's scan ended,
+    /// sorted by id; absent in a single-account report.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub accounts: Vec<AccountStatus>,
 }
 
 /// The gate's threshold (`--fail-on`, `[defaults] fail_on`): failing

@@ -9,6 +9,7 @@
 
 pub mod diff;
 pub mod finding;
+pub mod org;
 pub mod rule_tests;
 pub mod waivers;
 
@@ -199,6 +200,7 @@ fn finding(rule: &Rule, status: Status, resource: Arc<ResourceRef>, message: Str
         evidence,
         compliance: rule.compliance.clone(),
         waiver: None,
+        account: None,
     }
 }
 
@@ -332,6 +334,7 @@ pub fn evaluate(rules: &RuleSet, prepared: &Prepared, options: &Options) -> Repo
         gaps: prepared.gaps.clone(),
         notices,
         rules: selected.iter().map(|r| rule_info(r)).collect(),
+        accounts: Vec::new(),
     }
 }
 

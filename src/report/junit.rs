@@ -31,10 +31,14 @@ fn xml(text: &str) -> String {
 
 fn case_name(f: &Finding) -> String {
     let r = &f.resource;
-    match (r.id.is_empty(), r.region.is_empty() || r.region == "global") {
+    let name = match (r.id.is_empty(), r.region.is_empty() || r.region == "global") {
         (true, _) => r.kind.clone(),
         (false, true) => r.display(),
         (false, false) => format!("{} ({})", r.display(), r.region),
+    };
+    match &f.account {
+        Some(account) => format!("{} · {name}", account.label()),
+        None => name,
     }
 }
 

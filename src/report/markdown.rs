@@ -66,9 +66,9 @@ fn details(status: Status, findings: &[&Finding]) -> String {
             format!(": {}", f.evidence.join("; "))
         };
         match (status, &f.waiver) {
-            (Status::Waived, Some(w)) => format!("`{}` until {}: {}", f.resource.display(), w.expires, w.reason),
+            (Status::Waived, Some(w)) => format!("`{}` until {}: {}", super::resource_label(f), w.expires, w.reason),
             (Status::Error, _) | (Status::Manual, _) => f.message.clone(),
-            _ => format!("`{}`{place}{evidence}", f.resource.display()),
+            _ => format!("`{}`{place}{evidence}", super::resource_label(f)),
         }
     };
     match status {
@@ -99,7 +99,9 @@ impl Emitter for MarkdownEmitter {
         let count = |s: Status| counts.get(&s).copied().unwrap_or(0);
         let t = &report.target;
         let mut md = String::new();
-        let account = if t.account.id.is_empty() {
+        let account = if !report.accounts.is_empty() {
+            format!(" — {} accounts", report.accounts.len())
+        } else if t.account.id.is_empty() {
             String::new()
         } else {
             match &t.account.alias {
@@ -120,6 +122,29 @@ impl Emitter for MarkdownEmitter {
             rules.len(),
             t.collected_at.format("%Y-%m-%d %H:%M UTC"),
         )?;
+        if !report.accounts.is_empty() {
+            writeln!(md, "### Accounts ({})\n", super::account_counts(report))?;
+            writeln!(md, "| Account | OU | Status | Resources | Gaps | Note |")?;
+            writeln!(md, "|---|---|---|---|---|---|")?;
+            for a in &report.accounts {
+                let name = if a.name.is_empty() {
+                    a.id.clone()
+                } else {
+                    format!("{} ({})", a.name, a.id)
+                };
+                writeln!(
+                    md,
+                    "| {} | {} | {} | {} | {} | {} |",
+                    cell(&name),
+                    cell(&a.ou_path),
+                    a.status.as_str(),
+                    a.resources,
+                    a.gaps,
+                    cell(a.message.as_deref().unwrap_or(""))
+                )?;
+            }
+            writeln!(md)?;
+        }
         for area in Area::ALL {
             let in_area: Vec<&&RuleInfo> = rules.values().filter(|r| r.area == area).collect();
             if in_area.is_empty() {

@@ -95,3 +95,49 @@ impl Format {
             .collect()
     }
 }
+
+/// A finding's resource as reports name it: `name (id)`, preceded in a
+/// report over several accounts by the account (`shop-prod (111122223333) · …`).
+pub fn resource_label(f: &crate::engine::Finding) -> String {
+    match &f.account {
+        Some(account) => format!("{} · {}", account.label(), f.resource.display()),
+        None => f.resource.display(),
+    }
+}
+
+/// One line per account of a report over several accounts: how its scan
+/// ended; empty for a single-account report.
+pub fn account_lines(report: &crate::engine::Report) -> Vec<String> {
+    report
+        .accounts
+        .iter()
+        .map(|a| {
+            let name = if a.name.is_empty() {
+                a.id.clone()
+            } else {
+                format!("{} ({})", a.name, a.id)
+            };
+            let ou = if a.ou_path.is_empty() {
+                String::new()
+            } else {
+                format!(" {}", a.ou_path)
+            };
+            let message = a.message.as_deref().map(|m| format!(": {m}")).unwrap_or_default();
+            format!("{name}{ou}: {}{message}", a.status.as_str())
+        })
+        .collect()
+}
+
+/// `3 ok, 1 partial, 1 assume-role-failed`: the accounts by status.
+pub fn account_counts(report: &crate::engine::Report) -> String {
+    let mut counts: std::collections::BTreeMap<crate::engine::finding::AccountOutcome, usize> =
+        std::collections::BTreeMap::new();
+    for a in &report.accounts {
+        *counts.entry(a.status).or_default() += 1;
+    }
+    counts
+        .iter()
+        .map(|(status, n)| format!("{n} {}", status.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

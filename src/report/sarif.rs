@@ -345,13 +345,51 @@ fn assemble(
         .build()
 }
 
+/// GitHub code scanning accepts at most this many runs in one upload.
+pub const MAX_RUNS: usize = 20;
+
+/// A report over several accounts as one SARIF log with one run per
+/// account read, each under its own category (`<category>/<account id>`,
+/// the category defaulting to `posture-audit`), so that GitHub keeps each
+/// account's alerts apart and fingerprints match single-account scans.
+pub fn build_accounts(report: &Report, limits: &Limits) -> (Sarif, Vec<String>) {
+    let base = limits.category.clone().unwrap_or_else(|| "posture-audit".into());
+    let mut runs = Vec::new();
+    let mut warnings = Vec::new();
+    for (account, part) in crate::engine::org::split(report) {
+        let limits = Limits {
+            category: Some(format!("{}/{}", base.trim_end_matches('/'), account)),
+            ..limits.clone()
+        };
+        let (log, mut w) = build_with(&part, &limits);
+        runs.extend(log.runs);
+        warnings.append(&mut w);
+    }
+    if runs.len() > MAX_RUNS {
+        warnings.push(format!(
+            "SARIF: {} runs (one per account); GitHub accepts {MAX_RUNS} per upload: shard the scan (--shard) or upload per account",
+            runs.len()
+        ));
+    }
+    let log = Sarif::builder()
+        .schema(SCHEMA_URI.to_string())
+        .version(json!("2.1.0"))
+        .runs(runs)
+        .build();
+    (log, warnings)
+}
+
 impl Emitter for SarifEmitter {
     fn emit(&self, report: &Report, context: &Context, out: &mut dyn Write) -> Result<(), super::Error> {
         let limits = Limits {
             category: context.sarif_category.clone(),
             ..Limits::default()
         };
-        let (log, warnings) = build_with(report, &limits);
+        let (log, warnings) = if report.accounts.is_empty() {
+            build_with(report, &limits)
+        } else {
+            build_accounts(report, &limits)
+        };
         if let Ok(mut sink) = context.warnings.lock() {
             sink.extend(warnings);
         }

@@ -34,6 +34,13 @@ impl Emitter for TableEmitter {
         undecided(report, out)?;
         manual(report, out)?;
         waived(report, out)?;
+        let accounts = super::account_lines(report);
+        if !accounts.is_empty() {
+            writeln!(out, "\nAccounts ({}):", super::account_counts(report))?;
+            for line in accounts {
+                writeln!(out, "  {line}")?;
+            }
+        }
         writeln!(out, "\n{}", summary_line(report))?;
         Ok(())
     }
@@ -61,7 +68,7 @@ fn failing(report: &Report, context: &Context, out: &mut dyn Write) -> std::io::
         if context.color {
             severity = severity.fg(severity_color(f.severity));
         }
-        let resource = format!("{}\n{}", f.resource.display(), f.resource.kind);
+        let resource = format!("{}\n{}", super::resource_label(f), f.resource.kind);
         table.add_row(vec![
             severity,
             Cell::new(&f.rule_id),
@@ -88,7 +95,7 @@ fn undecided(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     for f in errors {
         table.add_row(vec![
             Cell::new(&f.rule_id),
-            Cell::new(f.resource.display()),
+            Cell::new(super::resource_label(f)),
             Cell::new(region_of(f)),
             Cell::new(&f.message),
         ]);
@@ -130,7 +137,7 @@ fn waived(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         if let Some(w) = &f.waiver {
             table.add_row(vec![
                 Cell::new(&f.rule_id),
-                Cell::new(f.resource.display()),
+                Cell::new(super::resource_label(f)),
                 Cell::new(w.expires),
                 Cell::new(&w.owner),
                 Cell::new(&w.reason),
@@ -152,7 +159,13 @@ fn summary_line(report: &Report) -> String {
     } else {
         format!(" ({})", by_severity.join(", "))
     };
-    let account = if report.target.account.id.is_empty() {
+    let account = if !report.accounts.is_empty() {
+        format!(
+            " in {} accounts ({})",
+            report.accounts.len(),
+            super::account_counts(report)
+        )
+    } else if report.target.account.id.is_empty() {
         String::new()
     } else {
         format!(" in account {}", report.target.account.id)

@@ -18,6 +18,7 @@
 //! The snapshot holds raw configuration, including environment variable
 //! values: treat the file as sensitive. Reports never print secret values.
 
+pub mod accounts;
 pub mod compute;
 pub mod data;
 pub mod edge;

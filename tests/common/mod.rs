@@ -1,4 +1,8 @@
-//! What the live tests share: the emulator scripts/test.sh starts.
+//! What the live tests share: the emulator scripts/test.sh starts, and the
+//! fault-injecting proxy in front of it.
+
+#[allow(dead_code)]
+pub mod proxy;
 
 /// The moto endpoint (`http://127.0.0.1:PORT`) started and seeded by
 /// scripts/test.sh. Outside it, the live tests are skipped with a message;

@@ -1,7 +1,7 @@
 //! `audit collect`: read the account through the AWS APIs and write its
 //! snapshot; also the collection step of the one-step live audit.
 
-use crate::cli::args::{AwsArgs, CollectArgs};
+use crate::cli::args::{AwsArgs, CollectArgs, ConnectArgs};
 use crate::cli::output::write_output;
 use anyhow::Context as _;
 use std::process::ExitCode;
@@ -9,21 +9,64 @@ use std::process::ExitCode;
 /// Collection options from the flags.
 pub fn options(aws: &AwsArgs) -> crate::source::aws::Options {
     crate::source::aws::Options {
-        profile: aws.profile.clone(),
-        regions: aws.regions.clone(),
-        endpoint_url: aws.endpoint_url.clone(),
         role_arn: aws.role_arn.clone(),
         external_id: aws.external_id.clone(),
         role_session_name: aws.role_session_name.clone(),
-        max_concurrency: usize::from(aws.max_concurrency),
-        max_attempts: aws.max_attempts,
-        call_timeout: std::time::Duration::from_secs_f64(aws.call_timeout),
+        ..connect_options(&aws.connect)
+    }
+}
+
+/// Collection options without a role (the caller's own credentials).
+pub fn connect_options(c: &ConnectArgs) -> crate::source::aws::Options {
+    crate::source::aws::Options {
+        profile: c.profile.clone(),
+        regions: c.regions.clone(),
+        endpoint_url: c.endpoint_url.clone(),
+        role_arn: None,
+        external_id: None,
+        role_session_name: "posture-audit".into(),
+        max_concurrency: usize::from(c.max_concurrency),
+        max_attempts: c.max_attempts,
+        call_timeout: std::time::Duration::from_secs_f64(c.call_timeout),
     }
 }
 
 /// Collects a snapshot, drawing progress on standard error when it is a
 /// terminal, then one summary line (neither with --quiet).
 pub fn collect(aws: &AwsArgs) -> anyhow::Result<(crate::snapshot::Snapshot, crate::source::aws::Stats)> {
+    let options = options(aws);
+    let result = with_progress(aws.connect.quiet, |progress| async move {
+        crate::source::aws::collect(&options, &progress).await
+    })?;
+    let (snapshot, stats) = result?;
+    if !aws.connect.quiet {
+        eprintln!("{}", summary_line(&stats));
+    }
+    Ok((snapshot, stats))
+}
+
+/// `collected N resources in R regions with C calls, G gaps, in S s`.
+pub fn summary_line(stats: &crate::source::aws::Stats) -> String {
+    format!(
+        "collected {} resources in {} regions with {} calls, {} gap{}, in {:.1}s",
+        stats.resources,
+        stats.regions,
+        stats.calls,
+        stats.gaps,
+        if stats.gaps == 1 { "" } else { "s" },
+        stats.elapsed.as_secs_f64()
+    )
+}
+
+/// Runs `work` on a new async runtime, redrawing one progress line on
+/// standard error while it runs when that is a terminal (not with `quiet`).
+pub fn with_progress<F, T>(
+    quiet: bool,
+    work: impl FnOnce(std::sync::Arc<crate::source::aws::Progress>) -> F,
+) -> anyhow::Result<T>
+where
+    F: std::future::Future<Output = T>,
+{
     use std::io::{IsTerminal as _, Write as _};
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -31,7 +74,7 @@ pub fn collect(aws: &AwsArgs) -> anyhow::Result<(crate::snapshot::Snapshot, crat
         .context("cannot start the async runtime")?;
     let progress = std::sync::Arc::new(crate::source::aws::Progress::default());
     let finished = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let display = (!aws.quiet && std::io::stderr().is_terminal()).then(|| {
+    let display = (!quiet && std::io::stderr().is_terminal()).then(|| {
         let (progress, finished) = (progress.clone(), finished.clone());
         std::thread::spawn(move || {
             while !finished.load(std::sync::atomic::Ordering::Relaxed) {
@@ -43,24 +86,12 @@ pub fn collect(aws: &AwsArgs) -> anyhow::Result<(crate::snapshot::Snapshot, crat
             eprint!("\r\x1b[K");
         })
     });
-    let result = runtime.block_on(crate::source::aws::collect(&options(aws), &progress));
+    let result = runtime.block_on(work(progress));
     finished.store(true, std::sync::atomic::Ordering::Relaxed);
     if let Some(display) = display {
         let _ = display.join();
     }
-    let (snapshot, stats) = result?;
-    if !aws.quiet {
-        eprintln!(
-            "collected {} resources in {} regions with {} calls, {} gap{}, in {:.1}s",
-            stats.resources,
-            stats.regions,
-            stats.calls,
-            stats.gaps,
-            if stats.gaps == 1 { "" } else { "s" },
-            stats.elapsed.as_secs_f64()
-        );
-    }
-    Ok((snapshot, stats))
+    Ok(result)
 }
 
 pub fn run(args: &CollectArgs) -> anyhow::Result<ExitCode> {

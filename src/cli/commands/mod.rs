@@ -5,6 +5,9 @@ pub mod collect;
 pub mod compliance;
 pub mod config;
 pub mod diff;
+pub mod merge;
+#[cfg(feature = "aws")]
+pub mod org;
 pub mod probe;
 pub mod rules;
 pub mod scan;

@@ -36,6 +36,7 @@ mod kms;
 mod lambda;
 mod logs;
 mod network_acls;
+pub mod organizations;
 mod prefix_lists;
 mod progress;
 mod rds;
@@ -107,6 +108,14 @@ pub enum CollectError {
     Credentials { cause: String, profile: String },
     #[error("cannot list the enabled regions: {0}; name them with --region")]
     Regions(String),
+    /// AWS could not be reached (no connection, DNS, timeouts).
+    #[error("AWS could not be reached: {0}")]
+    Unreachable(String),
+    /// The organization could not be listed.
+    #[error(
+        "cannot list the organization's accounts: {0} (run it from the management account or a delegated administrator)"
+    )]
+    Organizations(String),
 }
 
 /// The last part of an ARN-like path: `arn:...:topic/name` gives `name`.
@@ -153,9 +162,18 @@ pub async fn collect(options: &Options, progress: &Arc<Progress>) -> Result<(Sna
         .get_caller_identity()
         .send()
         .await
-        .map_err(|e| CollectError::Credentials {
-            cause: call::cause_chain(&e),
-            profile: profile.clone(),
+        .map_err(|e| {
+            let cause = call::cause_chain(&e);
+            // A credentials provider that failed (an assumed role refused) is
+            // reported as a dispatch failure too: the cause says which.
+            if unreachable(&e) && !cause.to_ascii_lowercase().contains("credentials") {
+                CollectError::Unreachable(cause)
+            } else {
+                CollectError::Credentials {
+                    cause,
+                    profile: profile.clone(),
+                }
+            }
         })?;
     let account_id = identity.account().unwrap_or_default().to_string();
     let partition = identity
@@ -219,10 +237,36 @@ pub async fn collect(options: &Options, progress: &Arc<Progress>) -> Result<(Sna
     Ok((snapshot, stats))
 }
 
+/// The partition of the credentials `options` give (`aws`, `aws-cn`, …),
+/// from their caller identity; an error when there are no usable ones.
+pub async fn partition(options: &Options) -> Result<String, CollectError> {
+    let base = sdk::base_config(options).await;
+    let identity = aws_sdk_sts::Client::new(&base)
+        .get_caller_identity()
+        .send()
+        .await
+        .map_err(|e| CollectError::Credentials {
+            cause: call::cause_chain(&e),
+            profile: options.profile.clone().unwrap_or_else(|| "default".into()),
+        })?;
+    Ok(identity
+        .arn()
+        .and_then(|a| a.split(':').nth(1))
+        .unwrap_or("aws")
+        .to_string())
+}
+
+/// Whether a failed call never reached AWS: no connection, or timed out.
+fn unreachable<E>(e: &aws_sdk_sts::error::SdkError<E, aws_sdk_sts::config::http::HttpResponse>) -> bool {
+    use aws_sdk_sts::error::SdkError;
+    matches!(e, SdkError::DispatchFailure(_) | SdkError::TimeoutError(_))
+}
+
 /// Runs the jobs, at most `concurrency` at a time (one slow service never
 /// holds the others back beyond its slot), and merges what they collected.
 async fn run(jobs: Vec<Job>, concurrency: usize, progress: &Arc<Progress>) -> Part {
-    progress.total.store(jobs.len(), Ordering::Relaxed);
+    // Added, not set: several accounts may be collected at once.
+    progress.total.fetch_add(jobs.len(), Ordering::Relaxed);
     let semaphore = Arc::new(tokio::sync::Semaphore::new(concurrency.max(1)));
     let mut tasks = tokio::task::JoinSet::new();
     for job in jobs {
