@@ -293,6 +293,13 @@ pub struct OrgScanArgs {
     /// AWS_BATCH_JOB_ARRAY_INDEX with AWS_BATCH_JOB_ARRAY_SIZE.
     #[arg(long)]
     pub shard_from_env: bool,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+/// How a report over several accounts is evaluated, written and gated.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
     /// The configuration file; default: audit.toml in the working folder, if any.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -318,15 +325,8 @@ pub struct MergeArgs {
     /// The reports or snapshots to combine.
     #[arg(value_name = "REPORT_OR_SNAPSHOT", required = true)]
     pub inputs: Vec<PathBuf>,
-    /// The configuration file, for evaluating snapshots.
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
     #[command(flatten)]
-    pub output: OutputArgs,
-    #[command(flatten)]
-    pub selection: SelectionArgs,
-    #[command(flatten)]
-    pub gate: GateArgs,
+    pub report: ReportArgs,
 }
 
 /// Flags of `audit diff`.

@@ -204,6 +204,33 @@ pub fn report_of(path: &Path, inputs: &Inputs, settings: &Settings) -> anyhow::R
     }
 }
 
+/// The rules, configuration and settings of a command that writes a
+/// report over several accounts (`org scan`, `merge`).
+pub fn load_report_args(args: &super::args::ReportArgs) -> anyhow::Result<(Inputs, Settings)> {
+    let inputs = load(&args.selection, args.config.as_deref())?;
+    let settings = Settings::new(&args.selection, &inputs.config, &inputs.rules)
+        .output(&args.output)
+        .gate(&args.gate);
+    Ok((inputs, settings))
+}
+
+/// Renders and writes a report over several accounts, and gates it: with
+/// `--strict`, exit 2 unless every account is `ok`.
+pub fn finish_accounts(report: &Report, inputs: &Inputs, settings: &Settings) -> anyhow::Result<ExitCode> {
+    let bytes = render(report, inputs, settings)?;
+    write_output(settings.output.as_deref(), &bytes).context("the report was not written")?;
+    if settings.gate.strict
+        && report
+            .accounts
+            .iter()
+            .any(|a| a.status != crate::engine::finding::AccountOutcome::Ok)
+    {
+        eprintln!("error: --strict: not every account is ok (see the accounts in the report)");
+        return Ok(ExitCode::from(2));
+    }
+    Ok(exit_code(report, settings))
+}
+
 /// What to do with the snapshot before evaluating it.
 #[derive(Default)]
 pub struct Before<'a> {

@@ -7,7 +7,6 @@ use crate::cli::args::{OrgDiscoverArgs, OrgScanArgs};
 use crate::cli::commands::collect::{connect_options, options, with_progress};
 use crate::cli::output::{save_snapshot, write_output};
 use crate::cli::pipeline;
-use crate::cli::settings::Settings;
 use crate::engine::finding::AccountOutcome;
 use crate::engine::org::{AccountPart, combine};
 use crate::snapshot::accounts::{AccountEntry, Shard, load_accounts, valid_role_name};
@@ -48,10 +47,7 @@ fn outcome(error: &CollectError) -> AccountOutcome {
 
 pub fn scan(args: &OrgScanArgs) -> anyhow::Result<ExitCode> {
     // Every input is checked before the first AWS call.
-    let inputs = pipeline::load(&args.selection, args.config.as_deref())?;
-    let settings = Settings::new(&args.selection, &inputs.config, &inputs.rules)
-        .output(&args.output)
-        .gate(&args.gate);
+    let (inputs, settings) = pipeline::load_report_args(&args.report)?;
     if !valid_role_name(&args.role_name) {
         bail!(
             "--role-name `{}` is not an IAM role name (or path/name)",
@@ -85,13 +81,7 @@ pub fn scan(args: &OrgScanArgs) -> anyhow::Result<ExitCode> {
     let max_accounts = usize::from(args.max_accounts);
     let role_name = args.role_name.clone();
     let started = std::time::Instant::now();
-    let collections = with_progress(quiet, |progress| async move {
-        let partition = partition(&options).await?;
-        Ok::<_, CollectError>(
-            collect_accounts(&options, accounts, &role_name, &partition, max_accounts, &progress).await,
-        )
-    })??;
-
+    let (done, collected) = std::sync::mpsc::channel();
     let mut parts: Vec<AccountPart> = inactive
         .iter()
         .map(|a| {
@@ -105,35 +95,36 @@ pub fn scan(args: &OrgScanArgs) -> anyhow::Result<ExitCode> {
         })
         .collect();
     let mut calls = 0;
-    for c in collections {
-        let AccountEntry { id, name, ou_path, .. } = &c.entry;
-        match c.result {
-            Ok((snapshot, stats)) => {
-                calls += stats.calls;
-                let path = args.snapshot_dir.join(format!("{id}.json"));
-                save_snapshot(&snapshot, &path)?;
-                let settings = settings.clone().snapshot_path(Some(&path));
-                let report = pipeline::evaluate(snapshot, &inputs, &settings);
-                parts.push(AccountPart::read(
-                    id,
-                    name,
-                    ou_path,
-                    report,
-                    Some(path.display().to_string()),
-                ));
-            }
-            Err(e) => {
-                let message = match &e {
-                    CollectError::Credentials { cause, .. } => format!(
-                        "cannot assume role {}: {cause}",
-                        c.entry.role_name.as_deref().unwrap_or(&args.role_name)
-                    ),
-                    other => other.to_string(),
-                };
-                parts.push(AccountPart::unread(id, name, ou_path, outcome(&e), message));
-            }
+    // Collection runs on its own thread; each account is evaluated here as
+    // soon as it arrives, while the others are still being read.
+    let collection = std::thread::scope(|scope| -> anyhow::Result<()> {
+        let collector = scope.spawn(move || {
+            with_progress(quiet, |progress| async move {
+                let partition = partition(&options).await?;
+                collect_accounts(
+                    &options,
+                    accounts,
+                    &role_name,
+                    &partition,
+                    max_accounts,
+                    &progress,
+                    done,
+                )
+                .await;
+                Ok::<_, CollectError>(())
+            })
+        });
+        for c in collected {
+            calls += c.result.as_ref().map_or(0, |(_, stats)| stats.calls);
+            parts.push(account_part(c, args, &inputs, &settings)?);
         }
-    }
+        match collector.join() {
+            Ok(result) => Ok(result??),
+            Err(_) => bail!("the collection thread panicked"),
+        }
+    });
+    collection?;
+    parts.sort_by(|a, b| a.status.id.cmp(&b.status.id));
     let report = combine(parts, file.organization_id.as_deref()).map_err(anyhow::Error::msg)?;
     if !quiet {
         eprintln!(
@@ -155,11 +146,35 @@ pub fn scan(args: &OrgScanArgs) -> anyhow::Result<ExitCode> {
             );
         }
     }
-    let bytes = pipeline::render(&report, &inputs, &settings)?;
-    write_output(settings.output.as_deref(), &bytes).context("the report was not written")?;
-    if settings.gate.strict && report.accounts.iter().any(|a| a.status != AccountOutcome::Ok) {
-        eprintln!("error: --strict: not every account is ok (see the accounts in the report)");
-        return Ok(ExitCode::from(2));
-    }
-    Ok(pipeline::exit_code(&report, &settings))
+    pipeline::finish_accounts(&report, &inputs, &settings)
+}
+
+/// One collected account: its snapshot written and evaluated, or why it
+/// could not be read.
+fn account_part(
+    c: crate::source::aws::organizations::AccountCollection,
+    args: &OrgScanArgs,
+    inputs: &pipeline::Inputs,
+    settings: &crate::cli::settings::Settings,
+) -> anyhow::Result<AccountPart> {
+    let AccountEntry { id, name, ou_path, .. } = &c.entry;
+    Ok(match c.result {
+        Ok((snapshot, _)) => {
+            let path = args.snapshot_dir.join(format!("{id}.json"));
+            save_snapshot(&snapshot, &path)?;
+            let settings = settings.clone().snapshot_path(Some(&path));
+            let report = pipeline::evaluate(snapshot, inputs, &settings);
+            AccountPart::read(id, name, ou_path, report, Some(path.display().to_string()))
+        }
+        Err(e) => {
+            let message = match &e {
+                CollectError::Credentials { cause, .. } => format!(
+                    "cannot assume role {}: {cause}",
+                    c.entry.role_name.as_deref().unwrap_or(&args.role_name)
+                ),
+                other => other.to_string(),
+            };
+            AccountPart::unread(id, name, ou_path, outcome(&e), message)
+        }
+    })
 }

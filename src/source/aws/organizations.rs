@@ -169,7 +169,9 @@ pub struct AccountCollection {
 /// the account's own `role_name`) in it, at most `max_accounts` at a time,
 /// each with the per-account concurrency of `options`. The role's
 /// credentials refresh themselves (a chained role session lasts at most an
-/// hour). Returns one result per account, in the order given.
+/// hour). Each account's result is sent to `done` as soon as it is
+/// collected, so that the caller evaluates it while the others are still
+/// being read.
 pub async fn collect_accounts(
     options: &Options,
     accounts: Vec<AccountEntry>,
@@ -177,29 +179,24 @@ pub async fn collect_accounts(
     partition: &str,
     max_accounts: usize,
     progress: &Arc<Progress>,
-) -> Vec<AccountCollection> {
+    done: std::sync::mpsc::Sender<AccountCollection>,
+) {
     let semaphore = Arc::new(tokio::sync::Semaphore::new(max_accounts.max(1)));
     let mut tasks = tokio::task::JoinSet::new();
-    for (position, entry) in accounts.into_iter().enumerate() {
+    for entry in accounts {
         let role = entry.role_name.clone().unwrap_or_else(|| role_name.to_string());
         let account_options = Options {
             role_arn: Some(format!("arn:{partition}:iam::{}:role/{role}", entry.id)),
             external_id: entry.external_id.clone().or_else(|| options.external_id.clone()),
             ..options.clone()
         };
-        let (semaphore, progress) = (semaphore.clone(), progress.clone());
+        let (semaphore, progress, done) = (semaphore.clone(), progress.clone(), done.clone());
         tasks.spawn(async move {
             let _permit = semaphore.acquire_owned().await;
             let result = super::collect(&account_options, &progress).await;
-            (position, AccountCollection { entry, result })
+            // The receiver is gone only when the caller gave up (an error).
+            let _ = done.send(AccountCollection { entry, result });
         });
     }
-    let mut done = Vec::new();
-    while let Some(joined) = tasks.join_next().await {
-        if let Ok(item) = joined {
-            done.push(item);
-        }
-    }
-    done.sort_by_key(|(position, _)| *position);
-    done.into_iter().map(|(_, c)| c).collect()
+    while tasks.join_next().await.is_some() {}
 }
