@@ -327,3 +327,71 @@ fn a_snapshot_saved_before_a_kind_was_collected_is_still_judged_on_the_others() 
         .collect();
     assert_eq!(statuses, vec![(Status::Fail, "rds.db_instance")]);
 }
+
+/// The example account evaluated as another account id.
+fn example_as(account: &str) -> engine::Report {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/example-account.json");
+    let mut snap = snapshot::load(&path).expect("example");
+    snap.account.id = account.into();
+    run(&snap, &[])
+}
+
+#[test]
+fn merged_reports_tag_every_finding_with_its_account_and_refuse_overlaps() {
+    use posture_audit::engine::finding::AccountOutcome;
+    use posture_audit::engine::org::{AccountPart, combine, merge, split};
+    let (a, b) = (example_as("111111111111"), example_as("222222222222"));
+    let per_account = a.findings.len();
+    let merged = merge(vec![b.clone(), a.clone()]).expect("distinct accounts");
+    assert_eq!(merged.findings.len(), 2 * per_account);
+    assert!(merged.findings.iter().all(|f| f.account.is_some()));
+    let ids: Vec<&str> = merged.accounts.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        vec!["111111111111", "222222222222"],
+        "sorted, whatever the input order"
+    );
+    assert_eq!(merged.summary.failed, a.summary.failed + b.summary.failed);
+    // The example has one gap: each account is partial, its gap tagged.
+    assert!(merged.accounts.iter().all(|s| s.status == AccountOutcome::Partial));
+    assert!(
+        merged
+            .gaps
+            .iter()
+            .any(|g| g.message.starts_with("[account 222222222222] "))
+    );
+    // Merging is associative: a merge of merges is the merge of all.
+    let c = example_as("333333333333");
+    let left = merge(vec![merge(vec![a.clone(), b.clone()]).expect("ab"), c.clone()]).expect("(ab)c");
+    let all = merge(vec![a.clone(), b.clone(), c.clone()]).expect("abc");
+    assert_eq!(
+        serde_json::to_value(&left.findings).expect("json"),
+        serde_json::to_value(&all.findings).expect("json")
+    );
+    assert_eq!(left.accounts, all.accounts);
+    // The same account twice is an error, not a double count.
+    assert!(merge(vec![a.clone(), a.clone()]).is_err_and(|e| e.contains("111111111111")));
+    // An account that could not be read adds a status and no finding; split
+    // gives back each read account alone, with its own findings.
+    let combined = combine(
+        vec![
+            AccountPart::read("111111111111", "prod", "/workloads", a.clone(), None),
+            AccountPart::unread(
+                "444444444444",
+                "locked",
+                "/workloads",
+                AccountOutcome::AssumeRoleFailed,
+                "AccessDenied".into(),
+            ),
+        ],
+        Some("o-example"),
+    )
+    .expect("combined");
+    assert_eq!(combined.target.account.id, "o-example");
+    assert_eq!(combined.findings.len(), per_account);
+    let parts = split(&combined);
+    assert_eq!(parts.len(), 1, "only read accounts have a run");
+    assert_eq!(parts[0].1.findings.len(), per_account);
+    assert!(parts[0].1.findings.iter().all(|f| f.account.is_none()));
+    assert_eq!(parts[0].1.gaps.len(), a.gaps.len());
+}

@@ -28,6 +28,7 @@ pub fn connect_options(c: &ConnectArgs) -> crate::source::aws::Options {
         max_concurrency: usize::from(c.max_concurrency),
         max_attempts: c.max_attempts,
         call_timeout: std::time::Duration::from_secs_f64(c.call_timeout),
+        adaptive_retry: false,
     }
 }
 

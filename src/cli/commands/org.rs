@@ -75,6 +75,7 @@ pub fn scan(args: &OrgScanArgs) -> anyhow::Result<ExitCode> {
     let mut options = connect_options(&args.connect);
     options.external_id = args.external_id.clone();
     options.role_session_name = args.role_session_name.clone();
+    options.adaptive_retry = true;
     let quiet = args.connect.quiet;
     let accounts: Vec<AccountEntry> = active.into_iter().cloned().collect();
     let count = accounts.len();

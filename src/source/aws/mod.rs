@@ -80,6 +80,10 @@ pub struct Options {
     pub max_attempts: u32,
     /// Time allowed for one call, retries included.
     pub call_timeout: Duration,
+    /// The SDK's adaptive retry mode: on throttling, the client also slows
+    /// its own request rate (token bucket), which many accounts in flight
+    /// against per-organization limits need; standard retries otherwise.
+    pub adaptive_retry: bool,
 }
 
 /// What one collector returns.

@@ -9,8 +9,13 @@ use aws_config::timeout::TimeoutConfig;
 /// A loader with the options every client shares; the profile only when
 /// its credentials are wanted.
 fn loader(options: &Options, region: Option<&str>, profile: bool) -> aws_config::ConfigLoader {
+    let retry = if options.adaptive_retry {
+        RetryConfig::adaptive()
+    } else {
+        RetryConfig::standard()
+    };
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
-        .retry_config(RetryConfig::standard().with_max_attempts(options.max_attempts.max(1)))
+        .retry_config(retry.with_max_attempts(options.max_attempts.max(1)))
         .timeout_config(TimeoutConfig::builder().operation_timeout(options.call_timeout).build());
     if let Some(name) = options.profile.as_ref().filter(|_| profile) {
         loader = loader.profile_name(name);
