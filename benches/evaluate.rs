@@ -80,7 +80,43 @@ fn main() {
         if std::env::var_os("BENCH_PER_RULE").is_some() {
             per_rule(&rules, &text, path);
         }
+        if std::env::var_os("BENCH_HTML").is_some() {
+            html(&rules, &text, path);
+        }
     }
+}
+
+/// With `BENCH_HTML` set: the HTML report of the account (every framework's
+/// view included, as `--format html` writes it): its size and the median
+/// time to write it.
+fn html(rules: &rules::RuleSet, text: &str, path: &Path) {
+    use posture_audit::report::{self, Emitter as _};
+    let snap = snapshot::parse(text, path).expect("the synthetic snapshot is valid");
+    let report = engine::evaluate(rules, &prepare::prepare(&snap), &Options::default());
+    let (mut times, mut size) = (Vec::new(), 0);
+    for _ in 0..RUNS {
+        let t = Instant::now();
+        let context = report::Context {
+            compliance: report::compliance::frameworks()
+                .expect("frameworks")
+                .iter()
+                .map(|f| report::compliance::view(f, &report, rules))
+                .collect(),
+            ..report::Context::default()
+        };
+        let mut out = Vec::new();
+        report::html::HtmlEmitter
+            .emit(&report, &context, &mut out)
+            .expect("the page renders");
+        times.push(t.elapsed());
+        size = out.len();
+    }
+    println!(
+        "    html: {:.1} MB, written in {:.0} ms (median of {RUNS}), {} failing findings",
+        size as f64 / 1e6,
+        median(times).as_secs_f64() * 1e3,
+        report.summary.failed
+    );
 }
 
 /// With `BENCH_PER_RULE` set: each rule evaluated alone (median of 3), the

@@ -17,10 +17,10 @@ RUNS="${RUNS:-5}"
 
 if [ "$PROFILE" = release ]; then
   cargo build --locked --release --quiet
-  bin=target/release/audit
+  bin="${CARGO_TARGET_DIR:-target}/release/audit"
 else
   cargo build --locked --quiet
-  bin=target/debug/audit
+  bin="${CARGO_TARGET_DIR:-target}/debug/audit"
 fi
 # shellcheck source=scripts/moto.sh
 source scripts/moto.sh

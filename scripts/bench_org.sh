@@ -15,10 +15,10 @@ ACCOUNTS="${ACCOUNTS:-50}"
 MAX_ACCOUNTS="${MAX_ACCOUNTS:-16}"
 if [ "$PROFILE" = release ]; then
   cargo build --locked --release --quiet
-  bin=target/release/audit
+  bin="${CARGO_TARGET_DIR:-target}/release/audit"
 else
   cargo build --locked --quiet
-  bin=target/debug/audit
+  bin="${CARGO_TARGET_DIR:-target}/debug/audit"
 fi
 # moto itself, as scripts/moto.sh installs it, without the test seed.
 MOTO_VERSION=5.2.1

@@ -4,7 +4,8 @@
 # Needs the Rust toolchain (cargo, rustfmt, clippy) and python3. It installs
 # the moto AWS emulator from PyPI into .moto/venv, starts it on a free port of
 # 127.0.0.1, seeds it through the AWS APIs (scripts/seed_moto.py), and stops it
-# by its PID on exit. Every other test input is in the repository.
+# by its PID on exit. It installs Debian's chromium when missing, for the
+# browser test of the HTML report. Every other test input is in the repository.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,6 +23,15 @@ cargo clippy --locked --all-targets -- -D warnings
 
 step "the engine without the AWS SDK (cargo build --no-default-features), as the quick start builds it"
 cargo build --locked --no-default-features
+
+step "a headless browser (Debian's chromium) for the HTML report test"
+if ! command -v chromium > /dev/null; then
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q > /dev/null
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium > /dev/null
+fi
+chromium --version
 
 step "the AWS emulator (moto_server, pinned) on 127.0.0.1"
 # shellcheck source=scripts/moto.sh

@@ -83,6 +83,9 @@ pub enum Command {
     /// Combine reports or snapshots (the shards of an organization scan,
     /// or single accounts) into one report.
     Merge(MergeArgs),
+    /// Write a saved JSON report in another format (html, markdown, junit,
+    /// sarif, table) without evaluating anything again.
+    Render(RenderArgs),
     /// Print the JSON Schema of the snapshot or report format.
     Schema {
         /// Which schema.
@@ -327,6 +330,24 @@ pub struct MergeArgs {
     pub inputs: Vec<PathBuf>,
     #[command(flatten)]
     pub report: ReportArgs,
+}
+
+/// Flags of `audit render`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+The report is read as saved (--format json), findings, waivers and statuses included; nothing is
+evaluated again. --fail-on sets the gate of the exit code and of the HTML verdict line.
+
+Examples:
+  audit render report.json --format html -o report.html
+  audit render org.json --format sarif -o org.sarif
+  audit render report.json --format markdown >> \"$GITHUB_STEP_SUMMARY\"")]
+pub struct RenderArgs {
+    /// The JSON report to render.
+    #[arg(value_name = "REPORT")]
+    pub report: PathBuf,
+    #[command(flatten)]
+    pub args: ReportArgs,
 }
 
 /// Flags of `audit diff`.

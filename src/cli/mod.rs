@@ -55,6 +55,7 @@ pub fn main() -> ExitCode {
         #[cfg(feature = "aws")]
         Command::Org(args::OrgCommand::Scan(args)) => commands::org::scan(&args),
         Command::Merge(args) => commands::merge::run(&args),
+        Command::Render(args) => commands::merge::render(&args),
         Command::Schema { which } => commands::schema::print(which),
     })
 }

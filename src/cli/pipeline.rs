@@ -138,6 +138,16 @@ pub fn render(report: &Report, inputs: &Inputs, settings: &Settings) -> anyhow::
             && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
         sarif_category: settings.sarif_category.clone(),
         warnings: std::sync::Mutex::new(Vec::new()),
+        fail_on: settings.gate.fail_on,
+        config_path: inputs.config.path.as_ref().map(|p| p.display().to_string()),
+        compliance: if settings.format == report::Format::Html {
+            report::compliance::frameworks()?
+                .iter()
+                .map(|f| report::compliance::view(f, report, &inputs.rules))
+                .collect()
+        } else {
+            Vec::new()
+        },
     };
     emitter.emit(report, &context, &mut buffer)?;
     for warning in context.warnings.into_inner().unwrap_or_default() {
@@ -173,25 +183,7 @@ pub fn report_of(path: &Path, inputs: &Inputs, settings: &Settings) -> anyhow::R
         .get("format")
         .and_then(|f| f.as_str().map(String::from));
     match format.as_deref() {
-        Some(engine::finding::REPORT_FORMAT) => {
-            let report: Report = serde_json::from_str(&text).map_err(|e| {
-                anyhow::anyhow!(
-                    "{}:{}:{}: not a valid report: {e}",
-                    path.display(),
-                    e.line(),
-                    e.column()
-                )
-            })?;
-            if report.version != engine::finding::REPORT_VERSION {
-                bail!(
-                    "{}: report version {} is not supported; this build reads version {}",
-                    path.display(),
-                    report.version,
-                    engine::finding::REPORT_VERSION
-                );
-            }
-            Ok(report)
-        }
+        Some(engine::finding::REPORT_FORMAT) => parse_report(&text, path),
         Some(crate::snapshot::FORMAT) => {
             let snapshot = crate::snapshot::parse(&text, path)?;
             let settings = settings.clone().snapshot_path(Some(path));
@@ -229,6 +221,43 @@ pub fn finish_accounts(report: &Report, inputs: &Inputs, settings: &Settings) ->
         return Ok(ExitCode::from(2));
     }
     Ok(exit_code(report, settings))
+}
+
+/// A saved JSON report, checked: the `format` names a report, the version
+/// is this build's.
+pub fn read_report(path: &Path) -> anyhow::Result<Report> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    let format = serde_json::from_str::<serde_json::Value>(&text)
+        .map_err(|e| anyhow::anyhow!("{}:{}:{}: not valid JSON: {e}", path.display(), e.line(), e.column()))?
+        .get("format")
+        .and_then(|f| f.as_str().map(String::from));
+    if format.as_deref() != Some(engine::finding::REPORT_FORMAT) {
+        bail!(
+            "{}: not a posture-audit JSON report (the `format` field); render a snapshot with `audit scan --snapshot`",
+            path.display()
+        );
+    }
+    parse_report(&text, path)
+}
+
+fn parse_report(text: &str, path: &Path) -> anyhow::Result<Report> {
+    let report: Report = serde_json::from_str(text).map_err(|e| {
+        anyhow::anyhow!(
+            "{}:{}:{}: not a valid report: {e}",
+            path.display(),
+            e.line(),
+            e.column()
+        )
+    })?;
+    if report.version != engine::finding::REPORT_VERSION {
+        bail!(
+            "{}: report version {} is not supported; this build reads version {}",
+            path.display(),
+            report.version,
+            engine::finding::REPORT_VERSION
+        );
+    }
+    Ok(report)
 }
 
 /// What to do with the snapshot before evaluating it.

@@ -4,6 +4,7 @@
 //! tests capture output without spawning a process.
 
 pub mod compliance;
+pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;
@@ -25,6 +26,12 @@ pub struct Context {
     /// Warnings an emitter has for the user (results left out to fit
     /// limits); the caller prints them.
     pub warnings: std::sync::Mutex<Vec<String>>,
+    /// The gate's threshold, for the HTML report's verdict line.
+    pub fail_on: crate::engine::FailOn,
+    /// The configuration file used, when there was one (HTML header).
+    pub config_path: Option<String>,
+    /// Every framework's view of the report (HTML only; empty otherwise).
+    pub compliance: Vec<ComplianceView>,
 }
 
 /// Why a report could not be written.
@@ -69,6 +76,9 @@ pub enum Format {
     Markdown,
     /// JUnit XML: one test suite per rule, one test case per resource.
     Junit,
+    /// One self-contained HTML page (nothing fetched): charts, filters,
+    /// every finding with its evidence and remediation.
+    Html,
 }
 
 impl Format {
@@ -79,6 +89,7 @@ impl Format {
             Format::Sarif => Box::new(sarif::SarifEmitter),
             Format::Markdown => Box::new(markdown::MarkdownEmitter),
             Format::Junit => Box::new(junit::JunitEmitter),
+            Format::Html => Box::new(html::HtmlEmitter),
         }
     }
 
