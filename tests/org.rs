@@ -237,6 +237,13 @@ fn an_organization_scan_reads_every_account_through_its_role() {
     assert!(categories.contains(&format!("posture-audit/{prod}/")));
     let junit = String::from_utf8_lossy(&scan(&via, &accounts, &snapshots, &["--format", "junit"]).stdout).into_owned();
     assert!(junit.contains(&format!("shop-prod ({prod}) ·")));
+    let html = String::from_utf8_lossy(&scan(&via, &accounts, &snapshots, &["--format", "html"]).stdout).into_owned();
+    assert!(
+        html.contains(&format!("<td>legacy-locked ({locked})</td><td>/workloads/prod</td>")),
+        "the accounts table"
+    );
+    assert!(html.contains("Failing findings by account"));
+    assert!(html.contains(&format!("data-account=\"shop-prod ({prod})\"")));
 
     // --strict: an account that is not ok exits 2, the report still written.
     let out = dir.path().join("strict.json");
