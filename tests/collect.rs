@@ -523,6 +523,13 @@ fn strict_collection_exits_2_on_gaps_and_still_writes_the_snapshot() {
     assert!(err.contains("--strict") && err.contains("gaps"), "{err}");
     assert!(!err.contains("collected "), "--quiet drops the summary line: {err}");
     assert!(!load(&snapshot)["gaps"].as_array().expect("gaps").is_empty());
+    // The snapshot holds raw configuration: readable by its owner only.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(&snapshot).expect("written").permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{mode:o}");
+    }
 }
 
 #[test]

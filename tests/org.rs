@@ -181,6 +181,13 @@ fn an_organization_scan_reads_every_account_through_its_role() {
         );
     }
     assert!(!snapshots.join(format!("{locked}.json")).exists());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let written = snapshots.join(format!("{}.json", id(&seed, "shop-prod")));
+        let mode = std::fs::metadata(&written).expect("written").permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "a per-account snapshot is private: {mode:o}");
+    }
 
     // Each account's findings, with the account on each.
     let failing = |rule: &str| -> Vec<String> {

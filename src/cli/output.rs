@@ -30,9 +30,35 @@ pub fn write_output(path: Option<&Path>, bytes: &[u8]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Writes a snapshot as JSON, atomically.
+/// Writes a snapshot as JSON, atomically, readable by its owner only: it
+/// holds raw configuration (environment variable values among it).
 pub fn save_snapshot(snapshot: &crate::snapshot::Snapshot, path: &Path) -> anyhow::Result<()> {
     let mut bytes = serde_json::to_vec_pretty(snapshot)?;
     bytes.push(b'\n');
-    write_output(Some(path), &bytes).with_context(|| format!("the snapshot was not saved to {}", path.display()))
+    write_private(path, &bytes).with_context(|| format!("the snapshot was not saved to {}", path.display()))
+}
+
+/// [`write_output`] to a file created with mode 0600 (on Unix).
+pub fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "snapshot".into());
+    let tmp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options
+        .open(&tmp)
+        .with_context(|| format!("cannot write {}", tmp.display()))?;
+    file.write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
 }

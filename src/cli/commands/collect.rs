@@ -99,7 +99,11 @@ pub fn run(args: &CollectArgs) -> anyhow::Result<ExitCode> {
     let (snapshot, stats) = collect(&args.aws)?;
     let mut bytes = serde_json::to_vec_pretty(&snapshot)?;
     bytes.push(b'\n');
-    write_output(args.output.as_deref(), &bytes).context("the snapshot was not written")?;
+    match args.output.as_deref() {
+        Some(path) => crate::cli::output::write_private(path, &bytes),
+        None => write_output(None, &bytes),
+    }
+    .context("the snapshot was not written")?;
     if args.strict && stats.gaps > 0 {
         eprintln!(
             "error: --strict: {} call{} failed; the snapshot, written, lists them under `gaps`",
