@@ -88,7 +88,8 @@ fn main() {
 
 /// With `BENCH_HTML` set: the HTML report of the account (every framework's
 /// view included, as `--format html` writes it): its size and the median
-/// time to write it.
+/// time to write it; with `BENCH_HTML_OUT=FILE` also the page itself, to
+/// open in a browser.
 fn html(rules: &rules::RuleSet, text: &str, path: &Path) {
     use posture_audit::report::{self, Emitter as _};
     let snap = snapshot::parse(text, path).expect("the synthetic snapshot is valid");
@@ -110,6 +111,9 @@ fn html(rules: &rules::RuleSet, text: &str, path: &Path) {
             .expect("the page renders");
         times.push(t.elapsed());
         size = out.len();
+        if let Some(path) = std::env::var_os("BENCH_HTML_OUT") {
+            std::fs::write(&path, &out).expect("BENCH_HTML_OUT is writable");
+        }
     }
     println!(
         "    html: {:.1} MB, written in {:.0} ms (median of {RUNS}), {} failing findings",

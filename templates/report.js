@@ -11,10 +11,15 @@
   }
   function apply() {
     var f = read(), shown = 0;
+    // A row's own attribute, else its rule section's (a rule's rows share
+    // severity, service, area and rule id).
+    var value = function (row, k) {
+      var holder = row.closest("[data-" + k + "]");
+      return holder ? holder.getAttribute("data-" + k) : "";
+    };
     all("tr.finding").forEach(function (row) {
-      var ok = keys.every(function (k) { return !f[k] || row.getAttribute("data-" + k) === f[k]; }) &&
-        (!f.q || row.textContent.toLowerCase().indexOf(f.q) >= 0 ||
-         (row.getAttribute("data-rule") || "").indexOf(f.q) >= 0);
+      var ok = keys.every(function (k) { return !f[k] || value(row, k) === f[k]; }) &&
+        (!f.q || row.textContent.toLowerCase().indexOf(f.q) >= 0 || value(row, "rule").indexOf(f.q) >= 0);
       row.hidden = !ok;
       if (ok) { shown++; }
     });

@@ -51,7 +51,11 @@ struct RuleGroup {
     title: String,
     severity: &'static str,
     area: String,
+    /// The area as the filter names it (lower case).
+    area_key: String,
     service: String,
+    /// The kinds of its failing resources, e.g. `ec2.security_group`.
+    kinds: String,
     rationale: String,
     remediation: String,
     references: Vec<String>,
@@ -332,7 +336,15 @@ fn page(report: &Report, context: &Context) -> Page {
                 title: info.map_or_else(|| id.to_string(), |r| r.title.clone()),
                 severity: severity.as_str(),
                 area: info.map_or(String::new(), |r| r.area.title().to_string()),
+                area_key: info.map_or(String::new(), |r| r.area.title().to_lowercase()),
                 service: findings.first().map(|f| service_of(f)).unwrap_or_default(),
+                kinds: findings
+                    .iter()
+                    .map(|f| f.resource.kind.as_str())
+                    .collect::<BTreeSet<_>>()
+                    .into_iter()
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 rationale: info.map_or(String::new(), |r| r.rationale.clone()),
                 remediation: info.map_or(String::new(), |r| r.remediation.clone()),
                 references: info.map_or_else(Vec::new, |r| r.references.clone()),
