@@ -14,20 +14,25 @@ pub fn write_output(path: Option<&Path>, bytes: &[u8]) -> anyhow::Result<()> {
             out.flush()?;
         }
         Some(path) => {
-            let dir = path
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
-            let file_name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().to_string())
-                .unwrap_or_else(|| "report".into());
-            let tmp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
+            let tmp = temp_path(path);
             std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
             std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
         }
     }
     Ok(())
+}
+
+/// The temporary file next to `path` that is renamed into place.
+fn temp_path(path: &Path) -> std::path::PathBuf {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "output".into());
+    dir.join(format!(".{file_name}.{}.tmp", std::process::id()))
 }
 
 /// Writes a snapshot as JSON, atomically, readable by its owner only: it
@@ -40,15 +45,7 @@ pub fn save_snapshot(snapshot: &crate::snapshot::Snapshot, path: &Path) -> anyho
 
 /// [`write_output`] to a file created with mode 0600 (on Unix).
 pub fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_else(|| "snapshot".into());
-    let tmp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
+    let tmp = temp_path(path);
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
