@@ -25,6 +25,7 @@ Examples:
   audit scan --snapshot prod.json --format sarif -o audit.sarif
   audit scan --snapshot prod.json --fail-on high --only rds-no-public-access,ec2-sg-no-public-ssh
   audit scan --snapshot prod.json --probe --save-snapshot prod-probed.json
+  audit plan tfplan.json --format sarif -o plan.sarif --fail-on high
   audit probe app.example.com https://api.example.com/health
   audit config check
   audit rules list
@@ -58,6 +59,9 @@ pub struct LiveArgs {
 pub enum Command {
     /// Audit an account snapshot file (offline; no AWS access needed).
     Scan(ScanArgs),
+    /// Audit a Terraform plan (`terraform show -json tfplan`) with the same
+    /// rules, before apply; findings point at the `.tf` lines.
+    Plan(PlanCommandArgs),
     /// Read an account through the AWS APIs (read-only) and write its snapshot.
     #[cfg(feature = "aws")]
     Collect(CollectArgs),
@@ -108,10 +112,70 @@ pub enum SchemaKind {
 pub struct ScanArgs {
     /// The account snapshot to audit (JSON, format posture-audit/snapshot v1).
     /// Example: --snapshot fixtures/example-account.json
+    #[arg(long, value_name = "FILE", required_unless_present = "plan", conflicts_with = "plan")]
+    pub snapshot: Option<PathBuf>,
+    /// Audit a Terraform plan instead (JSON from `terraform show -json
+    /// tfplan`); the same as `audit plan FILE`.
     #[arg(long, value_name = "FILE")]
-    pub snapshot: PathBuf,
+    pub plan: Option<PathBuf>,
+    #[command(flatten)]
+    pub plan_options: PlanOptions,
     #[command(flatten)]
     pub audit: AuditArgs,
+}
+
+const PLAN_AFTER_HELP: &str = "\
+The plan is judged by the same rules, configuration, waivers and reports as a live account. Only the
+kinds of resources the plan manages are judged: account-wide rules (CloudTrail, GuardDuty, the
+password policy ...) apply only when the plan manages those resources. A value known only after apply
+that a rule needs makes that finding `error` (\"known after apply\"), never `pass`.
+
+In SARIF, each result points at the resource's block in the .tf files under --tf-dir (modules: their
+own folder, from .terraform/modules/modules.json or a local `source`), so GitHub annotates the pull
+request on that line.
+
+Examples:
+  terraform plan -out tfplan && terraform show -json tfplan > tfplan.json
+  audit plan tfplan.json
+  audit plan infra/tfplan.json --tf-dir infra --format sarif -o plan.sarif --fail-on high";
+
+/// Flags of `audit plan`.
+#[derive(Debug, Args)]
+#[command(after_help = PLAN_AFTER_HELP)]
+pub struct PlanCommandArgs {
+    /// The plan as JSON: `terraform show -json tfplan > tfplan.json` (or
+    /// `tofu show -json`). Plan format versions 0.x and 1.x.
+    #[arg(value_name = "PLAN")]
+    pub plan: PathBuf,
+    #[command(flatten)]
+    pub plan_options: PlanOptions,
+    #[command(flatten)]
+    pub audit: AuditArgs,
+}
+
+/// How a Terraform plan is read.
+#[derive(Debug, Args, Default)]
+pub struct PlanOptions {
+    /// With a plan: the folder of the root module's .tf files, to put
+    /// findings on their lines. Default: the plan file's folder.
+    #[arg(long, value_name = "DIR")]
+    pub tf_dir: Option<PathBuf>,
+    /// With a plan: the region of resources whose provider sets none as a
+    /// constant. Default: the plan's aws_region data source, else us-east-1.
+    #[arg(long = "plan-region", value_name = "REGION")]
+    pub region: Option<String>,
+    /// With a plan: the 12-digit account the plan deploys to, when it has no
+    /// aws_caller_identity data source (rules on cross-account trust use it).
+    #[arg(long, value_name = "ID", value_parser = account_id)]
+    pub account_id: Option<String>,
+}
+
+fn account_id(value: &str) -> Result<String, String> {
+    if value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(value.to_string())
+    } else {
+        Err(format!("`{value}` is not a 12-digit AWS account id"))
+    }
 }
 
 /// Everything about auditing a snapshot once it is loaded or collected:

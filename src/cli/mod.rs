@@ -43,6 +43,7 @@ pub fn main() -> ExitCode {
     };
     finish(match command {
         Command::Scan(args) => commands::scan::run(&args),
+        Command::Plan(args) => commands::scan::run_plan(&args.plan, &args.plan_options, &args.audit),
         #[cfg(feature = "aws")]
         Command::Collect(args) => commands::collect::run(&args),
         Command::Probe(args) => commands::probe::run(&args),

@@ -67,10 +67,25 @@ impl Options {
 /// partial snapshot (probed endpoints only, say, or one saved before a kind
 /// was collected) says what it covers; a rule does not apply to the kinds
 /// whose data it does not hold, and applies to the others.
+///
+/// A kind taken to be empty (`assumed_empty`) serves joins only: a rule
+/// over it, or over the account or a region reading it, is not evaluated.
+/// A kind held in part (`partial`) is judged resource by resource, never
+/// by rules about the account or a region.
 fn covered_kinds<'r>(rule: &'r Rule, prepared: &Prepared) -> Vec<&'r str> {
     rule.kinds
         .iter()
-        .filter(|kind| rule.needs_for(kind).iter().all(|k| prepared.covers(k)))
+        .filter(|kind| !prepared.assumes_empty(kind))
+        .filter(|kind| {
+            let synthetic = crate::prepare::SYNTHETIC_KINDS.contains(&kind.as_str());
+            rule.needs_for(kind).iter().all(|k| {
+                if synthetic {
+                    prepared.covers(k) && !prepared.is_partial(k)
+                } else {
+                    prepared.covers(k) || prepared.assumes_empty(k)
+                }
+            })
+        })
         .map(String::as_str)
         .collect()
 }
@@ -179,13 +194,24 @@ fn gaps_for<'g>(gaps: &'g [Gap], rule: &Rule, kind: &str, region: &str, resource
             (Some(gap_id), Some(id)) => gap_id == id || !g.kinds.iter().any(|k| rule.kinds.contains(k)),
             (Some(_), None) => true,
         })
+        // A gap about some fields of a resource of this very kind (values a
+        // plan knows only after apply) concerns only the rules that read
+        // them; about a joined kind, any rule reading through the join.
+        .filter(|g| g.fields.is_empty() || g.kinds.iter().any(|k| k != kind) || rule.reads_any(kind, &g.fields))
         .collect()
 }
 
 fn gap_message(gaps: &[&Gap]) -> String {
     let parts: Vec<String> = gaps
         .iter()
-        .map(|g| format!("{} {} in {} failed with {}", g.service, g.operation, g.region, g.code))
+        .map(|g| {
+            if g.code == "KnownAfterApply" {
+                // The message names the Terraform address and the fields.
+                g.message.clone()
+            } else {
+                format!("{} {} in {} failed with {}", g.service, g.operation, g.region, g.code)
+            }
+        })
         .collect();
     format!("data incomplete, cannot decide: {}", parts.join("; "))
 }
@@ -414,6 +440,11 @@ fn scope_findings(rule: &Rule, gaps: &[Gap], findings: &mut Vec<Finding>) -> boo
     // failed and the collector could not keep it): an error of its own.
     for gap in gaps {
         let Some(id) = gap.resource_id.as_deref() else { continue };
+        // A gap about some fields of a resource that is in the snapshot
+        // (a plan's unknowns) is judged with that resource.
+        if !gap.fields.is_empty() {
+            continue;
+        }
         let Some(kind) = rule.kinds.iter().find(|k| gap.concerns(k)) else {
             continue;
         };
@@ -425,6 +456,7 @@ fn scope_findings(rule: &Rule, gaps: &[Gap], findings: &mut Vec<Finding>) -> boo
                 arn: String::new(),
                 region: gap.region.clone(),
                 name: String::new(),
+                location: None,
             });
             let message = format!("{kind} {id}: {}", gap_message(&[gap]));
             extra.push(finding(rule, Status::Error, resource, message, Vec::new()));
@@ -437,6 +469,7 @@ fn scope_findings(rule: &Rule, gaps: &[Gap], findings: &mut Vec<Finding>) -> boo
             arn: String::new(),
             region: region.into(),
             name: String::new(),
+            location: None,
         });
         let message = format!("region {region}: {}", gap_message(&gaps));
         extra.push(finding(rule, Status::Error, resource, message, Vec::new()));
@@ -449,6 +482,7 @@ fn scope_findings(rule: &Rule, gaps: &[Gap], findings: &mut Vec<Finding>) -> boo
             arn: String::new(),
             region: String::new(),
             name: String::new(),
+            location: None,
         });
         extra.push(finding(
             rule,

@@ -104,6 +104,9 @@ fn snapshot_of(rule: &Rule, case: &TestCase) -> Result<(Snapshot, String), Strin
         resources,
         gaps,
         collected: None,
+        assumed_empty: Vec::new(),
+        partial: Vec::new(),
+        locations: Vec::new(),
     };
     Ok((snapshot, id))
 }

@@ -190,6 +190,16 @@ pub fn account_block(p: &AccountPublicAccessBlock) -> PublicAccessBlock {
     }
 }
 
+/// The stored fields a bucket's publicity is judged from.
+const PUBLICITY: &[&str] = &[
+    "policy",
+    "public_access_block",
+    "acl_public",
+    "acl_public_grants",
+    "policy_status_public",
+    "id",
+];
+
 #[derive(Debug, Default, Serialize)]
 pub struct BucketFields<'a> {
     /// The bucket policy, normalised.
@@ -229,6 +239,20 @@ impl Derive for Bucket {
         ("versioning", &["s3.bucket_versioning"]),
         ("mfa_delete", &["s3.bucket_versioning"]),
         ("public_write_reasons", &["s3.account_public_access_block"]),
+    ];
+    const SOURCES: &'static [super::derive::Source] = &[
+        ("statements", &["policy"]),
+        ("enforces_tls", &["policy", "id", "arn"]),
+        ("cloudfront_bypasses", &["policy", "id"]),
+        ("cloudfront_origins", &["id"]),
+        ("account_public_access_block", &[]),
+        ("public", PUBLICITY),
+        ("public_read", PUBLICITY),
+        ("public_write", PUBLICITY),
+        ("public_read_reasons", PUBLICITY),
+        ("public_write_reasons", PUBLICITY),
+        ("versioning", &["id"]),
+        ("mfa_delete", &["id"]),
     ];
     fn derive<'a>(&'a self, joins: &'a Joins<'a>) -> Self::Fields<'a> {
         let statements = self.policy.as_ref().map(iam_policy::normalise).unwrap_or_default();

@@ -9,6 +9,11 @@ use serde::Serialize;
 /// field incomplete, so a rule that reads the field reports `error`.
 pub type Join = (&'static str, &'static [&'static str]);
 
+/// A derived field and the stored fields of its own resource it is
+/// computed from (a plan's unknown `policy` leaves `public` unknown, not
+/// `versioning`).
+pub type Source = (&'static str, &'static [&'static str]);
+
 /// A stored kind's derived fields.
 ///
 /// `Fields` is serialised into CEL on the same path as the stored fields
@@ -23,6 +28,10 @@ pub trait Derive: Resource + Serialize + Sync {
 
     /// The derived fields that read other kinds, with those kinds.
     const JOINS: &'static [Join] = &[];
+
+    /// The derived fields computed from stored fields, with those fields.
+    /// A derived field not listed may depend on any stored field.
+    const SOURCES: &'static [Source] = &[];
 
     fn derive<'a>(&'a self, joins: &'a Joins<'a>) -> Self::Fields<'a>;
 }
@@ -77,7 +86,6 @@ pub const SUBNETS: &[&str] = &["ec2.subnet", "ec2.route_table"];
 pub const SECURITY_GROUPS: &[&str] = &["ec2.security_group", "ec2.prefix_list"];
 
 /// The names of `T`'s derived fields.
-#[cfg(test)]
 pub fn field_names<T: Derive>() -> Vec<String> {
     match serde_json::to_value(T::Fields::default()) {
         Ok(serde_json::Value::Object(map)) => map.keys().cloned().collect(),

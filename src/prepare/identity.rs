@@ -123,6 +123,7 @@ pub struct PolicyFields {
 
 impl Derive for Policy {
     type Fields<'a> = PolicyFields;
+    const SOURCES: &'static [super::derive::Source] = &[("statements", &["document"])];
     fn derive<'a>(&'a self, _: &'a Joins<'a>) -> Self::Fields<'a> {
         PolicyFields {
             statements: iam_policy::normalise(&self.document),
@@ -150,6 +151,14 @@ pub struct RoleFields<'a> {
 impl Derive for Role {
     type Fields<'a> = RoleFields<'a>;
     const JOINS: &'static [Join] = &[("admin_policies", &["iam.policy"])];
+    const SOURCES: &'static [super::derive::Source] = &[
+        ("admin_policies", &["attached_policy_arns"]),
+        ("aws_managed_policies", &["attached_policy_arns"]),
+        ("trust_statements", &["trust_policy"]),
+        ("trust_public", &["trust_policy", "arn"]),
+        ("trust_cross_account_unguarded", &["trust_policy", "arn"]),
+        ("trust_github_unscoped", &["trust_policy", "arn"]),
+    ];
     fn derive<'a>(&'a self, joins: &'a Joins<'a>) -> Self::Fields<'a> {
         let trust_statements = iam_policy::normalise(&self.trust_policy);
         let Trust {

@@ -56,6 +56,7 @@ impl PreparedResource {
             arn: arn.to_string(),
             region: region.to_string(),
             name: name.to_string(),
+            location: None,
         };
         PreparedResource {
             resource: Arc::new(resource),
@@ -82,6 +83,10 @@ pub struct Prepared {
     pub gaps: Vec<Gap>,
     /// The kinds the snapshot covers; `None` means every kind.
     pub collected: Option<Vec<String>>,
+    /// Kinds taken to be empty for joins (see `Snapshot::assumed_empty`).
+    pub assumed_empty: Vec<String>,
+    /// Kinds holding only some resources (see `Snapshot::partial`).
+    pub partial: Vec<String>,
     /// Resources by kind, synthetic kinds (`account`, `region`) included.
     pub items: HashMap<&'static str, Vec<PreparedResource>>,
 }
@@ -92,6 +97,16 @@ impl Prepared {
         self.collected
             .as_ref()
             .is_none_or(|kinds| kinds.iter().any(|k| k == kind))
+    }
+
+    /// Whether the snapshot holds only some resources of `kind`.
+    pub fn is_partial(&self, kind: &str) -> bool {
+        self.partial.iter().any(|k| k == kind)
+    }
+
+    /// Whether `kind` was not read but is taken to be empty for joins.
+    pub fn assumes_empty(&self, kind: &str) -> bool {
+        self.assumed_empty.iter().any(|k| k == kind)
     }
 
     /// The resources of `kind` (empty when there are none).
@@ -128,13 +143,55 @@ macro_rules! prepare_kinds {
 
         /// Every stored kind with the names of its derived fields (for the
         /// test that each declared join names a real field).
-        #[cfg(test)]
         fn derived_field_names() -> Vec<(&'static str, Vec<String>)> {
             vec![$( ($kind, derive::field_names::<$ty>()), )*]
+        }
+
+        /// The stored fields each derived field of `kind` is computed from.
+        fn declared_sources(kind: &str) -> &'static [derive::Source] {
+            match kind {
+                $( $kind => <$ty as Derive>::SOURCES, )*
+                _ => &[],
+            }
         }
     };
 }
 crate::snapshot::for_each_kind!(prepare_kinds);
+
+/// Where a field a rule reads of a resource comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Provenance {
+    /// A stored field of the kind.
+    Stored,
+    /// A derived field computed from these stored fields, or (None) from
+    /// any of them.
+    Derived(Option<&'static [&'static str]>),
+    /// Neither: the kind has no such field (a rule over several kinds).
+    Absent,
+}
+
+/// Where `field` of a resource of `kind` comes from.
+pub fn provenance(kind: &str, field: &str) -> Provenance {
+    type Names = HashMap<&'static str, Vec<String>>;
+    static DERIVED: std::sync::OnceLock<Names> = std::sync::OnceLock::new();
+    let derived = DERIVED.get_or_init(|| derived_field_names().into_iter().collect());
+    if derived.get(kind).is_some_and(|names| names.iter().any(|n| n == field)) {
+        return Provenance::Derived(
+            declared_sources(kind)
+                .iter()
+                .find(|(f, _)| *f == field)
+                .map(|(_, s)| *s),
+        );
+    }
+    if SYNTHETIC_KINDS.contains(&kind) {
+        return Provenance::Derived(None);
+    }
+    match crate::snapshot::stored_fields(kind) {
+        Some(stored) if stored.contains(field) => Provenance::Stored,
+        Some(_) => Provenance::Absent,
+        None => Provenance::Derived(None),
+    }
+}
 
 /// The prepared resources, and resources that could not be converted.
 #[derive(Default)]
@@ -187,6 +244,7 @@ pub fn prepare_with(snapshot: &Snapshot, options: &Options) -> Prepared {
         .items
         .insert("account", vec![synthetic::account(snapshot, &joins)]);
     built.items.insert("region", synthetic::regions(snapshot));
+    attach_locations(snapshot, &mut built.items);
 
     // Evaluation emits findings in item order; sorting here once replaces a
     // sort of all findings later.
@@ -203,7 +261,31 @@ pub fn prepare_with(snapshot: &Snapshot, options: &Options) -> Prepared {
         regions: snapshot.regions.clone(),
         gaps,
         collected: snapshot.collected.clone(),
+        assumed_empty: snapshot.assumed_empty.clone(),
+        partial: snapshot.partial.clone(),
         items: built.items,
+    }
+}
+
+/// Gives the resources of a snapshot read from code (a Terraform plan) their
+/// address and line, which every finding about them then carries.
+fn attach_locations(snapshot: &Snapshot, items: &mut HashMap<&'static str, Vec<PreparedResource>>) {
+    if snapshot.locations.is_empty() {
+        return;
+    }
+    let by_resource: HashMap<(&str, &str), &crate::snapshot::CodeLocation> = snapshot
+        .locations
+        .iter()
+        .map(|l| ((l.kind.as_str(), l.id.as_str()), l))
+        .collect();
+    for (kind, list) in items.iter_mut() {
+        for item in list.iter_mut() {
+            if let Some(location) = by_resource.get(&(*kind, item.id())) {
+                let mut resource = (*item.resource).clone();
+                resource.location = Some((*location).clone());
+                item.resource = Arc::new(resource);
+            }
+        }
     }
 }
 
@@ -257,6 +339,7 @@ fn unconvertible(kind: &str, resource: &dyn Resource, message: &str) -> Gap {
         message: format!("the resource could not be converted for evaluation: {message}"),
         kinds: vec![kind.to_string()],
         resource_id: Some(resource.id().to_string()),
+        fields: Vec::new(),
     }
 }
 

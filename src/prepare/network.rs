@@ -118,6 +118,12 @@ impl Derive for SecurityGroup {
         ("egress", PREFIX_LISTS),
         ("in_use", &["ec2.network_interface"]),
     ];
+    const SOURCES: &'static [super::derive::Source] = &[
+        ("is_default", &["name"]),
+        ("in_use", &["id"]),
+        ("ingress", &["ingress", "region"]),
+        ("egress", &["egress", "region"]),
+    ];
     fn derive<'a>(&'a self, joins: &'a Joins<'a>) -> Self::Fields<'a> {
         let view = |p| PermissionView::of(p, &self.region, joins);
         SecurityGroupFields {
@@ -141,6 +147,7 @@ impl Derive for Instance {
         ("ssm_managed", &["ssm.managed_instance"]),
         ("ssm_ping_status", &["ssm.managed_instance"]),
     ];
+    const SOURCES: &'static [super::derive::Source] = &[("ssm_managed", &["id"]), ("ssm_ping_status", &["id"])];
     fn derive<'a>(&'a self, joins: &'a Joins<'a>) -> Self::Fields<'a> {
         let m = joins.ssm.get(&(self.region.as_str(), self.id.as_str()));
         InstanceFields {

@@ -5,7 +5,8 @@
 //!   `security-severity`;
 //! - one result per failing finding: level from the severity, a message that
 //!   names the resource, a physical location (the snapshot file when one was
-//!   audited, else the stable pseudo-path `aws/<account>/<region>/<service>`),
+//!   audited, else the stable pseudo-path `aws/<account>/<region>/<service>`;
+//!   for a Terraform plan, the resource's `.tf` file and line),
 //!   a logical location with the ARN, and `partialFingerprints` computed from
 //!   account, region, resource and rule only, so GitHub keeps one alert per
 //!   problem across runs;
@@ -53,11 +54,17 @@ fn multiformat(text: String, markdown: Option<String>) -> MultiformatMessageStri
 /// resource and rule, whatever else changes between runs.
 pub fn fingerprint(account: &str, finding: &Finding) -> String {
     let mut hasher = Sha256::new();
+    // A planned resource is known by its Terraform address: its id is a
+    // stand-in until it exists, and changes when it is created.
+    let id = match &finding.resource.location {
+        Some(location) => &location.address,
+        None => &finding.resource.id,
+    };
     for part in [
         account,
         &finding.resource.region,
         &finding.resource.kind,
-        &finding.resource.id,
+        id,
         &finding.rule_id,
     ] {
         hasher.update(part.as_bytes());
@@ -69,6 +76,9 @@ pub fn fingerprint(account: &str, finding: &Finding) -> String {
 
 /// The artifact a finding is reported against.
 fn artifact_uri(report: &Report, finding: &Finding) -> String {
+    if let Some(file) = finding.resource.location.as_ref().and_then(|l| l.file.as_ref()) {
+        return file.replace('\\', "/");
+    }
     match &report.target.snapshot_path {
         Some(path) => path.replace('\\', "/"),
         None => {
@@ -143,12 +153,20 @@ fn result(report: &Report, finding: &Finding, rule_index: i64) -> SarifResult {
     }
     let physical = PhysicalLocation::builder()
         .artifact_location(ArtifactLocation::builder().uri(artifact_uri(report, finding)).build())
-        .region(Region::builder().start_line(1).build())
+        .region(
+            Region::builder()
+                .start_line(finding.resource.location.as_ref().and_then(|l| l.line).unwrap_or(1))
+                .build(),
+        )
         .build();
     let logical_name = if finding.resource.arn.is_empty() {
         finding.resource.id.clone()
     } else {
         finding.resource.arn.clone()
+    };
+    let logical_name = match &finding.resource.location {
+        Some(location) => location.address.clone(),
+        None => logical_name,
     };
     let logical = LogicalLocation::builder()
         .name(finding.resource.display())

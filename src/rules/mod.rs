@@ -43,6 +43,8 @@ pub struct Rule {
     /// The same, for each kind it iterates over: a gap in serverless caches
     /// says nothing about a replication group judged by the same rule.
     pub needs_by_kind: BTreeMap<String, Vec<String>>,
+    /// What the rule's expressions read of `resource`.
+    pub reads: Reads,
     pub source: Vec<String>,
     pub rationale: String,
     pub remediation: String,
@@ -72,6 +74,25 @@ impl Rule {
     /// `kind` (all of `needs` for a kind the rule does not iterate over).
     pub fn needs_for(&self, kind: &str) -> &[String] {
         self.needs_by_kind.get(kind).map_or(&self.needs, Vec::as_slice)
+    }
+
+    /// Whether the rule may read any of `fields` of a resource of `kind`:
+    /// it reads one of them, or the resource whole, or a derived field
+    /// computed from one of them (or from fields not declared, which may be
+    /// any).
+    pub fn reads_any(&self, kind: &str, fields: &[String]) -> bool {
+        use crate::prepare::Provenance;
+        if self.reads.whole {
+            return true;
+        }
+        self.reads.fields.iter().any(|f| {
+            fields.contains(f)
+                || match crate::prepare::provenance(kind, f) {
+                    Provenance::Stored | Provenance::Absent => false,
+                    Provenance::Derived(Some(sources)) => sources.iter().any(|s| fields.iter().any(|g| g == s)),
+                    Provenance::Derived(None) => true,
+                }
+        })
     }
 
     /// The service prefix of the rule's first kind (`ec2` for `ec2.instance`).
@@ -278,13 +299,13 @@ impl Problems<'_> {
         file: &RuleFile,
         kinds: &[String],
         expressions: &[&Option<Expr>],
-    ) -> BTreeMap<String, Vec<String>> {
+    ) -> (BTreeMap<String, Vec<String>>, Reads) {
         let mut reads = Reads::default();
         for expr in expressions.iter().copied().flatten() {
             reads.add(&expr.program.expression().expr);
         }
         let extra = self.extra_needs(file, kinds);
-        kinds
+        let needs = kinds
             .iter()
             .map(|kind| {
                 let mut needs = extra.clone();
@@ -295,7 +316,8 @@ impl Problems<'_> {
                 needs.dedup();
                 (kind.clone(), needs)
             })
-            .collect()
+            .collect();
+        (needs, reads)
     }
 
     /// The kinds listed in `needs`, checked.
@@ -381,7 +403,7 @@ pub fn compile(path: &Path, text: &str) -> Result<Rule, Vec<Problem>> {
         .evidence
         .as_ref()
         .and_then(|e| problems.expression(e, "check.evidence"));
-    let needs_by_kind = problems.needs(&file, &kinds, &[&when, &error, &assert, &evidence]);
+    let (needs_by_kind, reads) = problems.needs(&file, &kinds, &[&when, &error, &assert, &evidence]);
     let mut needs: Vec<String> = needs_by_kind.values().flatten().cloned().collect();
     needs.sort();
     needs.dedup();
@@ -399,6 +421,7 @@ pub fn compile(path: &Path, text: &str) -> Result<Rule, Vec<Problem>> {
         kinds,
         needs,
         needs_by_kind,
+        reads,
         source: file.source,
         rationale: file.rationale.trim().to_string(),
         remediation: file.remediation.trim().to_string(),

@@ -69,6 +69,40 @@ pub struct Snapshot {
     /// failing for lack of data.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collected: Option<Vec<String>>,
+    /// Kinds not read but taken to have no resources, for the joins of the
+    /// kinds that were (a Terraform plan's buckets are judged as if the
+    /// account had no account-level Block Public Access, unless the plan
+    /// manages it). Rules over these kinds themselves are not evaluated.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub assumed_empty: Vec<String>,
+    /// Kinds holding only some of the account's resources (a Terraform
+    /// plan's roles are not all the account's roles): rules judging each
+    /// resource apply, rules about the account or a region that read these
+    /// kinds ("some role has AWSSupportAccess") are not evaluated.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub partial: Vec<String>,
+    /// Where resources are declared in code, for a snapshot read from a
+    /// Terraform plan: findings carry the address and `.tf` line.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub locations: Vec<CodeLocation>,
+}
+
+/// Where one resource of a snapshot is declared in code.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct CodeLocation {
+    /// The resource's kind and id in the snapshot.
+    pub kind: String,
+    pub id: String,
+    /// The Terraform address, e.g. `module.app.aws_s3_bucket.logs["eu"]`.
+    pub address: String,
+    /// The `.tf` file of its block, relative to the working folder, when
+    /// found.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// The 1-based line of the block's header, when found.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<i64>,
 }
 
 /// The audited account.
@@ -119,6 +153,11 @@ pub struct Gap {
     pub kinds: Vec<String>,
     /// When the gap concerns one resource only (one bucket's policy), its id.
     pub resource_id: Option<String>,
+    /// When only some fields of that resource are missing (values a
+    /// Terraform plan knows only after apply), those model fields: the gap
+    /// then concerns only the rules that read them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<String>,
 }
 
 impl Gap {
@@ -151,6 +190,10 @@ pub struct ResourceRef {
     pub region: String,
     /// A human name when it differs from the id.
     pub name: String,
+    /// Where the resource is declared in code (a Terraform plan's address
+    /// and `.tf` line); absent for live resources.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<CodeLocation>,
 }
 
 impl ResourceRef {
@@ -214,6 +257,23 @@ macro_rules! resource_kinds {
 
         /// Every stored resource kind, in declaration order.
         pub const KINDS: &[&str] = &[$($kind),*];
+
+        /// The stored fields of a kind (the keys its model serialises), or
+        /// None for an unknown kind.
+        pub fn stored_fields(kind: &str) -> Option<&'static std::collections::BTreeSet<String>> {
+            type Fields = std::collections::HashMap<&'static str, std::collections::BTreeSet<String>>;
+            static FIELDS: std::sync::OnceLock<Fields> = std::sync::OnceLock::new();
+            FIELDS
+                .get_or_init(|| {
+                    let mut fields = Fields::new();
+                    $(
+                        let value = serde_json::to_value(<$ty>::default()).unwrap_or_default();
+                        fields.insert($kind, value.as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default());
+                    )*
+                    fields
+                })
+                .get(kind)
+        }
 
         impl Resources {
             /// The number of resources of every kind.
@@ -514,7 +574,10 @@ fn strip_position(message: &str) -> String {
 /// Checks invariants the types cannot express.
 fn validate(snapshot: &Snapshot) -> Result<(), String> {
     let mut problems = Vec::new();
-    for kind in snapshot.collected.iter().flatten() {
+    for kind in (snapshot.collected.iter().flatten())
+        .chain(&snapshot.assumed_empty)
+        .chain(&snapshot.partial)
+    {
         if !KINDS.contains(&kind.as_str()) {
             problems.push(format!("`collected` names unknown kind `{kind}`"));
         }

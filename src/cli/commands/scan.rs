@@ -1,7 +1,8 @@
-//! `audit scan --snapshot FILE`, and the one-step live audit `audit
-//! [--profile P]`: both audit a snapshot through the pipeline.
+//! `audit scan --snapshot FILE`, `audit plan PLAN` (or `scan --plan`), and
+//! the one-step live audit `audit [--profile P]`: all audit a snapshot
+//! through the pipeline.
 
-use crate::cli::args::{AuditArgs, ScanArgs};
+use crate::cli::args::{AuditArgs, PlanOptions, ScanArgs};
 use crate::cli::pipeline::{self, Before};
 use crate::cli::settings::Settings;
 use crate::snapshot::Snapshot;
@@ -9,10 +10,32 @@ use std::path::Path;
 use std::process::ExitCode;
 
 pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
+    match (&args.snapshot, &args.plan) {
+        (_, Some(plan)) => run_plan(plan, &args.plan_options, &args.audit),
+        (Some(snapshot), None) => audit_with(|| Ok(crate::snapshot::load(snapshot)?), &args.audit, Some(snapshot)),
+        (None, None) => anyhow::bail!("pass --snapshot FILE or --plan FILE"),
+    }
+}
+
+/// `audit plan PLAN`: the plan read into a snapshot, then audited. What the
+/// plan holds that is not judged (unsupported types, children of resources
+/// it does not manage) is listed on standard error.
+pub fn run_plan(plan: &Path, options: &PlanOptions, args: &AuditArgs) -> anyhow::Result<ExitCode> {
+    let options = crate::source::terraform::Options {
+        tf_dir: options.tf_dir.clone(),
+        region: options.region.clone(),
+        account_id: options.account_id.clone(),
+    };
     audit_with(
-        || Ok(crate::snapshot::load(&args.snapshot)?),
-        &args.audit,
-        Some(&args.snapshot),
+        || {
+            let read = crate::source::terraform::load(plan, &options)?;
+            for note in &read.notes {
+                eprintln!("note: {note}");
+            }
+            Ok(read.snapshot)
+        },
+        args,
+        Some(plan),
     )
 }
 

@@ -237,6 +237,8 @@ pub async fn collect(options: &Options, progress: &Arc<Progress>) -> Result<(Sna
         resources,
         gaps,
         collected: Some(registry::collected().iter().map(|k| k.to_string()).collect()),
+        assumed_empty: Vec::new(),
+        partial: Vec::new(),
     };
     Ok((snapshot, stats))
 }

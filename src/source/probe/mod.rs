@@ -474,6 +474,9 @@ pub fn snapshot_of(endpoints: Vec<HttpEndpoint>, collected_at: DateTime<Utc>) ->
         },
         gaps: Vec::new(),
         collected: Some(vec!["http.endpoint".into()]),
+        assumed_empty: Vec::new(),
+        partial: Vec::new(),
+        locations: Vec::new(),
     }
 }
 
