@@ -149,6 +149,7 @@ where
         message: error.message().map_or_else(|| cause_chain(error), String::from),
         kinds: kinds.iter().map(|k| k.to_string()).collect(),
         resource_id: None,
+        fields: Vec::new(),
     }
 }
 
@@ -181,5 +182,6 @@ pub fn note(service: &str, region: &str, operation: &str, code: &str, message: S
         message,
         kinds: kinds.iter().map(|k| k.to_string()).collect(),
         resource_id: None,
+        fields: Vec::new(),
     }
 }

@@ -239,6 +239,7 @@ pub async fn collect(options: &Options, progress: &Arc<Progress>) -> Result<(Sna
         collected: Some(registry::collected().iter().map(|k| k.to_string()).collect()),
         assumed_empty: Vec::new(),
         partial: Vec::new(),
+        locations: Vec::new(),
     };
     Ok((snapshot, stats))
 }

@@ -68,6 +68,7 @@ mod tests {
             message: String::new(),
             kinds: Vec::new(),
             resource_id: None,
+            fields: Vec::new(),
         });
         part.resources.kms_key.push(Default::default());
         progress.record(&part);

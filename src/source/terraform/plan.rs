@@ -339,7 +339,7 @@ impl Plan {
                     .iter()
                     .filter(|i| strip_indexes(&i.module) == child_key)
                     .map(|i| i.module.clone())
-                    .filter(|m| call.contains('[') == false || m.starts_with(&child_instance))
+                    .filter(|m| !call.contains('[') || m.starts_with(&child_instance))
                     .collect::<std::collections::BTreeSet<_>>()
                     .into_iter()
                     .collect();

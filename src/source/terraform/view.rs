@@ -149,11 +149,13 @@ impl<'p> Context<'p> {
                         .filter(|s| !s.is_empty() && !any_unknown(&i.unknown, key))
                         .map(str::to_string)
                 };
+                let derived = derived_arn(&i.rtype, &known, &partition, &account_id);
                 let id = id_attributes(&i.rtype)
                     .iter()
                     .find_map(|k| known(k))
+                    .or_else(|| (i.rtype == "aws_iam_policy").then(|| derived.clone()).flatten())
                     .unwrap_or_else(|| format!("{}({})", id_prefix(&i.rtype), i.address));
-                let arn = known("arn").unwrap_or_else(|| {
+                let arn = known("arn").or(derived).unwrap_or_else(|| {
                     let service = i.rtype.trim_start_matches("aws_").split('_').next().unwrap_or("aws");
                     format!(
                         "arn:{partition}:{service}:{}:{account_id}:({})",
@@ -183,6 +185,21 @@ impl<'p> Context<'p> {
             unknown_fields: RefCell::new(BTreeSet::new()),
             outside_fields: RefCell::new(BTreeSet::new()),
         }
+    }
+}
+
+/// The ARN AWS will give a resource, when it follows from known values (a
+/// bucket's from its name, an IAM entity's from its path and name): the
+/// rules compare ARNs in policies with it.
+fn derived_arn(rtype: &str, known: &dyn Fn(&str) -> Option<String>, partition: &str, account: &str) -> Option<String> {
+    let path = || known("path").unwrap_or_else(|| "/".into());
+    match rtype {
+        "aws_s3_bucket" => known("bucket").map(|b| format!("arn:{partition}:s3:::{b}")),
+        "aws_iam_role" | "aws_iam_user" | "aws_iam_group" | "aws_iam_policy" => {
+            let what = rtype.trim_start_matches("aws_iam_");
+            known("name").map(|n| format!("arn:{partition}:iam::{account}:{what}{}{n}", path()))
+        }
+        _ => None,
     }
 }
 
@@ -274,7 +291,7 @@ impl<'p> View<'p> {
             return false;
         };
         let top = path.split('.').next().unwrap_or_default();
-        if !at(expressions, top).is_some_and(|v| !v.is_null()) {
+        if at(expressions, top).is_none_or(|v| v.is_null()) {
             return false;
         }
         path.split('.').any(|p| p.parse::<usize>().is_ok()) || at(expressions, path).is_some_and(|v| !v.is_null())

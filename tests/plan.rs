@@ -1,0 +1,474 @@
+//! Terraform plans judged by the existing rules: `audit plan` on the plan
+//! fixtures of `fixtures/terraform` (written from Terraform's JSON output
+//! format documentation by `make_plans.py`) and on small plans written
+//! here, through the binary as a user runs it.
+
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const SEED: &str = "fixtures/terraform/tfplan.json";
+const COMPLIANT: &str = "fixtures/terraform/compliant/tfplan.json";
+/// The sensitive variable of the seed plan (a Lambda environment value).
+const SENSITIVE: &str = "wa-verify-7Hq2Zp9Lx4Rt8Vn1";
+
+fn audit(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_audit"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("audit runs")
+}
+
+fn report(args: &[&str]) -> Value {
+    let mut all = vec!["plan"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--format", "json"]);
+    let o = audit(&all);
+    assert!(
+        matches!(o.status.code(), Some(0 | 1)),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    serde_json::from_slice(&o.stdout).expect("JSON report")
+}
+
+/// The status of `rule` on the resource at Terraform `address`.
+fn status(report: &Value, rule: &str, address: &str) -> Option<String> {
+    findings(report, rule, address)
+        .first()
+        .map(|f| f["status"].as_str().unwrap_or_default().to_string())
+}
+
+fn findings<'r>(report: &'r Value, rule: &str, address: &str) -> Vec<&'r Value> {
+    report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule_id"] == rule && f["resource"]["location"]["address"] == address)
+        .collect()
+}
+
+fn evaluated(report: &Value, rule: &str) -> bool {
+    report["rules"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .any(|r| r["id"] == rule)
+}
+
+#[test]
+fn the_seed_plan_fails_on_every_spelling_of_its_mistakes() {
+    let r = report(&[SEED]);
+    // SSH "restricted" to two halves of the internet, in split rule resources.
+    assert_eq!(
+        status(&r, "ec2-sg-no-public-ssh", "aws_security_group.legacy").as_deref(),
+        Some("fail")
+    );
+    assert_eq!(
+        status(&r, "ec2-sg-no-public-ssh", "aws_security_group.alb").as_deref(),
+        Some("pass")
+    );
+    // A bucket in a child module, its policy and public access block linked
+    // to it only by references (its name is unknown until apply).
+    let bucket = "module.frontend.aws_s3_bucket.site";
+    assert_eq!(status(&r, "s3-bucket-no-public-read", bucket).as_deref(), Some("fail"));
+    // The AWS-managed AdministratorAccess, and admin through NotAction.
+    assert_eq!(
+        status(&r, "iam-no-admin-attached", "aws_iam_role.deploy").as_deref(),
+        Some("fail")
+    );
+    assert_eq!(
+        status(&r, "iam-no-admin-policies", "aws_iam_policy.ops").as_deref(),
+        Some("fail")
+    );
+    assert_eq!(
+        status(&r, "iam-role-github-oidc-scoped", "aws_iam_role.deploy").as_deref(),
+        Some("fail")
+    );
+    // A TLS 1.3 policy that still accepts TLS 1.0.
+    assert_eq!(
+        status(&r, "elbv2-modern-tls-policy", "aws_lb_listener.https").as_deref(),
+        Some("fail")
+    );
+    assert_eq!(
+        status(&r, "rds-storage-encrypted", "aws_db_instance.main").as_deref(),
+        Some("fail")
+    );
+    // Unset, the backup retention is AWS's default of one day.
+    assert_eq!(
+        status(&r, "rds-backup-retention", "aws_db_instance.main").as_deref(),
+        Some("fail")
+    );
+    // Aurora members (by count index) are judged at cluster level: the
+    // cluster protects them, and its two members make it multi-AZ.
+    assert_eq!(
+        status(&r, "rds-deletion-protection", "aws_rds_cluster.aurora").as_deref(),
+        Some("pass")
+    );
+    assert_eq!(
+        status(&r, "rds-deletion-protection", "aws_rds_cluster_instance.aurora[1]"),
+        None
+    );
+    assert_eq!(
+        status(&r, "rds-multi-az", "aws_rds_cluster.aurora").as_deref(),
+        Some("pass")
+    );
+    assert_eq!(
+        status(&r, "rds-enhanced-monitoring", "aws_rds_cluster_instance.aurora[1]").as_deref(),
+        Some("fail")
+    );
+    assert_eq!(
+        status(&r, "ec2-no-secrets-in-user-data", "aws_instance.legacy").as_deref(),
+        Some("fail")
+    );
+    // In a public subnet by for_each key, through a route table association.
+    assert_eq!(
+        status(&r, "ec2-instance-no-public-ip", "aws_instance.legacy").as_deref(),
+        Some("fail")
+    );
+    assert_eq!(
+        status(&r, "vpc-flow-logs-enabled", "aws_vpc.main").as_deref(),
+        Some("fail")
+    );
+}
+
+#[test]
+fn a_value_known_only_after_apply_is_an_error_never_a_pass() {
+    let r = report(&[SEED]);
+    let f = findings(&r, "ec2-instance-imdsv2-required", "aws_instance.legacy");
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0]["status"], "error");
+    let message = f[0]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("metadata_http_tokens known only after apply"),
+        "{message}"
+    );
+    // The gap concerns only the rules reading that field.
+    assert_eq!(
+        status(&r, "ec2-no-secrets-in-user-data", "aws_instance.legacy").as_deref(),
+        Some("fail")
+    );
+    // An existing bucket's public access block is not in the plan at all.
+    let f = findings(&r, "s3-bucket-public-access-block", "aws_s3_bucket.trail_logs");
+    assert_eq!(f[0]["status"], "error");
+    assert!(
+        f[0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("not set by this plan")
+    );
+}
+
+#[test]
+fn a_plan_judges_only_what_it_manages() {
+    let r = report(&[SEED]);
+    // A deleted security group is not judged.
+    let text = r.to_string();
+    assert!(
+        !text.contains("aws_security_group.old"),
+        "a deleted resource was judged"
+    );
+    // Account-wide rules need the plan to manage those settings: GuardDuty,
+    // the password policy are not evaluated; a support role is not asked
+    // of a plan that manages some roles; CloudTrail is (it manages a trail).
+    for rule in [
+        "guardduty-enabled",
+        "iam-password-policy",
+        "iam-support-role",
+        "securityhub-enabled",
+    ] {
+        assert!(
+            !evaluated(&r, rule),
+            "{rule} was evaluated on a plan that does not manage it"
+        );
+    }
+    assert!(evaluated(&r, "cloudtrail-multi-region"));
+    let account: Vec<&Value> = r["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule_id"] == "cloudtrail-multi-region")
+        .collect();
+    assert_eq!(account[0]["status"], "fail");
+}
+
+#[test]
+fn the_compliant_seed_plan_passes_every_rule_it_is_judged_by() {
+    let r = report(&[COMPLIANT, "--tf-dir", "fixtures/terraform"]);
+    let bad: Vec<String> = r["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["status"] == "fail" || f["status"] == "error")
+        .map(|f| format!("{} {} {}", f["status"], f["rule_id"], f["message"]))
+        .collect();
+    assert!(bad.is_empty(), "the compliant plan has findings:\n{}", bad.join("\n"));
+    assert!(r["summary"]["passed"].as_i64().unwrap_or(0) > 50);
+}
+
+#[test]
+fn sarif_results_point_at_the_tf_block_and_validate() {
+    let o = audit(&["plan", SEED, "--format", "sarif"]);
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    let log: Value = serde_json::from_slice(&o.stdout).expect("SARIF is JSON");
+    let results = log["runs"][0]["results"].as_array().expect("results");
+    let place = |rule: &str, address: &str| {
+        let r = results
+            .iter()
+            .find(|r| r["ruleId"] == rule && r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] == address)
+            .unwrap_or_else(|| panic!("no SARIF result for {rule} on {address}"));
+        let physical = &r["locations"][0]["physicalLocation"];
+        (
+            physical["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+            physical["region"]["startLine"].as_i64().unwrap_or(0),
+        )
+    };
+    assert_eq!(
+        place("ec2-sg-no-public-ssh", "aws_security_group.legacy"),
+        ("fixtures/terraform/main.tf".to_string(), 61)
+    );
+    // A module's resource: its own module's file.
+    assert_eq!(
+        place("s3-bucket-no-public-read", "module.frontend.aws_s3_bucket.site"),
+        ("fixtures/terraform/modules/frontend/main.tf".to_string(), 4)
+    );
+    // An instance of a counted resource: the block's line.
+    assert_eq!(
+        place("rds-enhanced-monitoring", "aws_rds_cluster_instance.aurora[1]"),
+        ("fixtures/terraform/main.tf".to_string(), 124)
+    );
+    let schema_text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/sarif-2.1.0.schema.json"))
+            .expect("vendored schema")
+            .replace(
+                r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$""#,
+                r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}\\]?$""#,
+            );
+    let schema: Value = serde_json::from_str(&schema_text).expect("schema");
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let errors: Vec<String> = validator.iter_errors(&log).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+}
+
+fn fingerprint(log: &Value, rule: &str) -> String {
+    log["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .find(|r| r["ruleId"] == rule)
+        .map(|r| {
+            r["partialFingerprints"]["postureAudit/resourceRule/v1"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn fingerprints_stay_the_same_across_plans_of_the_same_code() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut plan: Value =
+        serde_json::from_str(&std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(SEED)).expect("seed"))
+            .expect("JSON");
+    // The next plan, after the group was created: its id is known.
+    let changes = plan["resource_changes"].as_array_mut().expect("changes");
+    let legacy = changes
+        .iter_mut()
+        .find(|c| c["address"] == "aws_security_group.legacy")
+        .expect("legacy");
+    legacy["change"]["actions"] = json!(["no-op"]);
+    legacy["change"]["after"]["id"] = json!("sg-0a1b2c3d4e5f");
+    legacy["change"]["after_unknown"] = json!({});
+    changes.reverse();
+    let later = dir.path().join("later.json");
+    std::fs::write(&later, plan.to_string()).expect("write");
+    let sarif = |path: &str| -> Value {
+        let o = audit(&["plan", path, "--tf-dir", "fixtures/terraform", "--format", "sarif"]);
+        serde_json::from_slice(&o.stdout).expect("SARIF")
+    };
+    let first = sarif(SEED);
+    let second = sarif(later.to_str().expect("utf-8"));
+    let a = fingerprint(&first, "ec2-sg-no-public-ssh");
+    assert!(!a.is_empty());
+    assert_eq!(a, fingerprint(&second, "ec2-sg-no-public-ssh"));
+}
+
+#[test]
+fn a_sensitive_value_is_never_printed() {
+    for format in ["table", "json", "sarif", "markdown", "junit", "html"] {
+        let o = audit(&["plan", SEED, "--format", format]);
+        let out = String::from_utf8_lossy(&o.stdout);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            !out.contains(SENSITIVE) && !err.contains(SENSITIVE),
+            "{format} printed the sensitive value"
+        );
+    }
+    // And the rule still sees it: a secret in a Lambda environment.
+    let r = report(&[SEED]);
+    assert_eq!(
+        status(&r, "lambda-no-secrets-in-environment", "aws_lambda_function.webhook").as_deref(),
+        Some("fail")
+    );
+}
+
+#[test]
+fn scan_with_plan_is_the_same_audit() {
+    let a = report(&[SEED]);
+    let o = audit(&["scan", "--plan", SEED, "--format", "json"]);
+    let b: Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(a["findings"], b["findings"]);
+    let o = audit(&["scan", "--plan", SEED, "--snapshot", "fixtures/example-account.json"]);
+    assert_eq!(o.status.code(), Some(2), "--plan and --snapshot together");
+}
+
+/// A minimal plan of one security group open to the world on 22, in the
+/// shape of a format version.
+fn one_group_plan(version: &str) -> Value {
+    let group = json!({
+        "name": "web", "id": "sg-0web", "vpc_id": "vpc-0", "description": "",
+        "ingress": [{"from_port": 22, "to_port": 22, "protocol": "tcp", "cidr_blocks": ["0.0.0.0/0"],
+                     "ipv6_cidr_blocks": [], "prefix_list_ids": [], "security_groups": [], "self": false, "description": ""}],
+        "egress": [],
+    });
+    let config = json!({"root_module": {"resources": [{"address": "aws_security_group.web", "mode": "managed",
+        "type": "aws_security_group", "name": "web", "provider_config_key": "aws", "expressions": {"name": {"constant_value": "web"}}}]}});
+    if version.starts_with("0.1") {
+        // Terraform 0.12's plans list unchanged resources only in the prior state.
+        json!({
+            "format_version": version,
+            "prior_state": {"format_version": "0.1", "values": {"root_module": {"resources": [
+                {"address": "aws_security_group.web", "mode": "managed", "type": "aws_security_group", "name": "web", "values": group}
+            ]}}},
+            "planned_values": {"root_module": {}},
+            "resource_changes": [],
+            "configuration": config,
+        })
+    } else {
+        json!({
+            "format_version": version,
+            "planned_values": {"root_module": {}},
+            "resource_changes": [{"address": "aws_security_group.web", "mode": "managed", "type": "aws_security_group",
+                "name": "web", "change": {"actions": ["create"], "after": group, "after_unknown": {}}}],
+            "configuration": config,
+        })
+    }
+}
+
+#[test]
+fn every_plan_format_version_terraform_wrote_is_read() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for version in ["0.1", "0.2", "1.0", "1.1", "1.2"] {
+        let path = dir.path().join(format!("plan-{version}.json"));
+        std::fs::write(&path, one_group_plan(version).to_string()).expect("write");
+        let r = report(&[path.to_str().expect("utf-8")]);
+        assert_eq!(
+            status(&r, "ec2-sg-no-public-ssh", "aws_security_group.web").as_deref(),
+            Some("fail"),
+            "format {version}"
+        );
+    }
+}
+
+fn refused(text: &str, name: &str) -> String {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path: PathBuf = dir.path().join(name);
+    std::fs::write(&path, text).expect("write");
+    let o = audit(&["plan", path.to_str().expect("utf-8"), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(2), "{name} was not refused");
+    assert!(o.stdout.is_empty(), "{name}: partial output");
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(err.contains(name), "{name}: the error does not name the file: {err}");
+    err
+}
+
+#[test]
+fn malformed_plans_are_refused_with_file_line_and_column() {
+    let err = refused(
+        "{\n  \"format_version\": \"1.2\",\n  \"resource_changes\": [\n    {\"address\": \n",
+        "truncated.json",
+    );
+    assert!(err.contains("truncated.json:5:"), "{err}");
+    let err = refused(
+        "{\n  \"format_version\": \"2.0\",\n  \"resource_changes\": []\n}\n",
+        "future.json",
+    );
+    assert!(
+        err.contains("future.json:2:3") && err.contains("\"2.0\" is not supported"),
+        "{err}"
+    );
+    let err = refused(
+        "{\"format_version\": \"1.0\", \"values\": {\"root_module\": {}}}",
+        "state.json",
+    );
+    assert!(err.contains("looks like a state"), "{err}");
+    let err = refused("[1, 2]", "list.json");
+    assert!(err.contains("not a JSON object"), "{err}");
+    let err = refused("{\"format_version\": 1.2, \"resource_changes\": []}", "number.json");
+    assert!(err.contains("expected a string"), "{err}");
+    let err = refused("{\"format_version\": \"1.2\", \"resource_changes\": {}}", "object.json");
+    assert!(err.contains("resource_changes"), "{err}");
+    let o = audit(&["plan", "fixtures/terraform/missing.json"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = audit(&["plan", SEED, "--account-id", "12345"]);
+    assert_eq!(o.status.code(), Some(2), "a bad account id is a usage error");
+}
+
+#[test]
+fn modules_installed_by_terraform_init_are_located_through_modules_json() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    let module_dir = root.join(".terraform/modules/store");
+    std::fs::create_dir_all(&module_dir).expect("dirs");
+    std::fs::write(
+        root.join(".terraform/modules/modules.json"),
+        r#"{"Modules":[{"Key":"","Source":"","Dir":"."},{"Key":"store","Source":"registry.terraform.io/x/store/aws","Dir":".terraform/modules/store"}]}"#,
+    )
+    .expect("modules.json");
+    std::fs::write(
+        root.join("main.tf"),
+        "module \"store\" {\n  source = \"x/store/aws\"\n}\n",
+    )
+    .expect("main.tf");
+    std::fs::write(
+        module_dir.join("s3.tf"),
+        "\n\n# the bucket\nresource \"aws_s3_bucket\" \"this\" {\n}\n",
+    )
+    .expect("s3.tf");
+    let plan = json!({
+        "format_version": "1.2",
+        "resource_changes": [{"address": "module.store.aws_s3_bucket.this", "module_address": "module.store", "mode": "managed",
+            "type": "aws_s3_bucket", "name": "this", "change": {"actions": ["create"], "after": {"bucket": "store-x", "acl": "public-read"}, "after_unknown": {}}}],
+        "configuration": {"root_module": {"module_calls": {"store": {"source": "x/store/aws", "module": {"resources": [
+            {"address": "aws_s3_bucket.this", "mode": "managed", "type": "aws_s3_bucket", "name": "this", "expressions": {}}]}}}}},
+    });
+    let path = root.join("tfplan.json");
+    std::fs::write(&path, plan.to_string()).expect("plan");
+    let r = report(&[path.to_str().expect("utf-8")]);
+    let f = findings(&r, "s3-bucket-mfa-delete", "module.store.aws_s3_bucket.this");
+    assert_eq!(f[0]["status"], "fail");
+    let location = &f[0]["resource"]["location"];
+    assert!(
+        location["file"]
+            .as_str()
+            .unwrap_or_default()
+            .ends_with(".terraform/modules/store/s3.tf"),
+        "{location}"
+    );
+    assert_eq!(location["line"], 4);
+}
+
+#[test]
+fn the_plan_fixtures_are_what_their_generator_writes() {
+    let o = Command::new("python3")
+        .args(["fixtures/terraform/make_plans.py", "--check"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("python3 runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
