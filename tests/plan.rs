@@ -472,3 +472,192 @@ fn the_plan_fixtures_are_what_their_generator_writes() {
         .expect("python3 runs");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
+
+/// A resource change and its configuration block, for plans written here.
+struct Built {
+    changes: Vec<Value>,
+    configs: Vec<Value>,
+}
+
+impl Built {
+    fn new() -> Built {
+        Built {
+            changes: Vec::new(),
+            configs: Vec::new(),
+        }
+    }
+
+    /// A created resource; `refs` are (attribute path, referenced resource)
+    /// pairs whose values are unknown until apply.
+    fn add(&mut self, rtype: &str, name: &str, after: Value, refs: &[(&str, &str)]) -> &mut Built {
+        let mut unknown = json!({"id": true, "arn": true});
+        let mut expressions = json!({});
+        for (path, target) in refs {
+            let references = json!({"references": [format!("{target}.id"), target]});
+            set(&mut unknown, path, json!(true));
+            set(&mut expressions, path, references);
+        }
+        if let Value::Object(after) = &after {
+            for (k, v) in after {
+                if !v.is_array() && !v.is_object() && expressions.get(k).is_none() {
+                    expressions[k] = json!({"constant_value": v});
+                }
+            }
+        }
+        self.changes.push(
+            json!({"address": format!("{rtype}.{name}"), "mode": "managed", "type": rtype, "name": name,
+            "change": {"actions": ["create"], "after": after, "after_unknown": unknown}}),
+        );
+        self.configs.push(
+            json!({"address": format!("{rtype}.{name}"), "mode": "managed", "type": rtype, "name": name,
+            "provider_config_key": "aws", "expressions": expressions}),
+        );
+        self
+    }
+
+    fn write(&self, dir: &Path) -> PathBuf {
+        let plan = json!({"format_version": "1.2", "planned_values": {"root_module": {}},
+            "resource_changes": self.changes, "configuration": {"root_module": {"resources": self.configs}}});
+        let path = dir.join("tfplan.json");
+        std::fs::write(&path, plan.to_string()).expect("write");
+        path
+    }
+}
+
+/// Sets `value` at a dotted path (numbers index lists), creating objects
+/// and lists on the way.
+fn set(tree: &mut Value, path: &str, value: Value) {
+    let parts: Vec<&str> = path.split('.').collect();
+    let mut node = tree;
+    for (i, part) in parts.iter().enumerate() {
+        let last = i + 1 == parts.len();
+        let next_is_index = parts.get(i + 1).is_some_and(|p| p.parse::<usize>().is_ok());
+        if let Ok(index) = part.parse::<usize>() {
+            let list = node.as_array_mut().expect("a list");
+            while list.len() <= index {
+                list.push(if next_is_index { json!([]) } else { json!({}) });
+            }
+            node = &mut list[index];
+        } else {
+            if !node.is_object() {
+                *node = json!({});
+            }
+            let entry = node
+                .as_object_mut()
+                .expect("an object")
+                .entry(part.to_string())
+                .or_insert_with(|| if next_is_index { json!([]) } else { json!({}) });
+            node = entry;
+        }
+        if last {
+            *node = value;
+            return;
+        }
+    }
+}
+
+#[test]
+fn edge_compute_secrets_and_monitoring_resources_are_judged_too() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut b = Built::new();
+    b.add("aws_s3_bucket", "site", json!({"bucket": "edge-site"}), &[])
+        .add("aws_cloudfront_origin_access_control", "site", json!({"name": "site"}), &[])
+        .add("aws_cloudfront_response_headers_policy", "weak", json!({"name": "weak",
+            "security_headers_config": [{"strict_transport_security": [{"access_control_max_age_sec": 300,
+                "include_subdomains": false, "preload": false, "override": true}],
+                "content_type_options": [{"override": true}]}]}), &[])
+        .add("aws_cloudfront_distribution", "site", json!({"enabled": true, "aliases": [],
+            "origin": [{"origin_id": "s3"}],
+            "default_cache_behavior": [{"target_origin_id": "s3", "viewer_protocol_policy": "allow-all"}],
+            "viewer_certificate": [{"cloudfront_default_certificate": true}]}),
+            &[("origin.0.domain_name", "aws_s3_bucket.site"), ("origin.0.origin_access_control_id", "aws_cloudfront_origin_access_control.site"),
+              ("default_cache_behavior.0.response_headers_policy_id", "aws_cloudfront_response_headers_policy.weak")])
+        .add("aws_lb", "web", json!({"name": "web", "internal": false}), &[])
+        .add("aws_lb_listener", "http", json!({"port": 80, "protocol": "HTTP", "default_action": [{"type": "forward"}]}),
+            &[("load_balancer_arn", "aws_lb.web")])
+        .add("aws_ecs_task_definition", "api", json!({"family": "api", "container_definitions":
+            json!([{"name": "api", "image": "api:1", "environment": [{"name": "STRIPE_SECRET_KEY", "value": "sk_live_51Habcdefghijklmnopqrstuv"}]}]).to_string()}), &[])
+        .add("aws_ecs_service", "api", json!({"name": "api", "launch_type": "FARGATE", "desired_count": 2,
+            "network_configuration": [{"assign_public_ip": true, "subnets": ["subnet-0a"], "security_groups": ["sg-0a"]}]}),
+            &[("task_definition", "aws_ecs_task_definition.api")])
+        .add("aws_elastic_beanstalk_environment", "admin", json!({"name": "admin", "application": "admin",
+            "setting": [{"namespace": "aws:elasticbeanstalk:application:environment", "name": "DB_PASSWORD", "value": "Adm1n-Pa55-2026"}]}), &[])
+        .add("aws_secretsmanager_secret", "rotated", json!({"name": "rotated"}), &[])
+        .add("aws_secretsmanager_secret_rotation", "rotated", json!({"rotation_rules": [{"automatically_after_days": 30}]}),
+            &[("secret_id", "aws_secretsmanager_secret.rotated")])
+        .add("aws_secretsmanager_secret", "static", json!({"name": "static"}), &[])
+        .add("aws_elasticache_replication_group", "cache", json!({"replication_group_id": "cache", "description": "c",
+            "at_rest_encryption_enabled": true, "transit_encryption_enabled": false}), &[])
+        .add("aws_launch_template", "app", json!({"name": "app", "metadata_options": [{"http_tokens": "optional"}]}), &[]);
+    let path = b.write(dir.path());
+    let r = report(&[path.to_str().expect("utf-8")]);
+    let expect = [
+        ("cloudfront-viewer-https", "aws_cloudfront_distribution.site", "fail"),
+        ("cloudfront-hsts", "aws_cloudfront_distribution.site", "fail"),
+        // The bucket knows its distribution through the unknown domain name's reference.
+        ("cloudfront-s3-origin-oac", "aws_cloudfront_distribution.site", "pass"),
+        // The listener joins its load balancer through the unknown ARN.
+        ("elbv2-http-redirects-to-https", "aws_lb.web", "fail"),
+        ("ecs-no-secrets-in-environment", "aws_ecs_task_definition.api", "fail"),
+        ("ecs-service-no-public-ip", "aws_ecs_service.api", "fail"),
+        (
+            "elasticbeanstalk-no-secrets-in-environment",
+            "aws_elastic_beanstalk_environment.admin",
+            "fail",
+        ),
+        ("secretsmanager-rotation", "aws_secretsmanager_secret.rotated", "pass"),
+        ("secretsmanager-rotation", "aws_secretsmanager_secret.static", "fail"),
+        (
+            "elasticache-encrypted",
+            "aws_elasticache_replication_group.cache",
+            "fail",
+        ),
+        ("ec2-launch-template-imdsv2", "aws_launch_template.app", "fail"),
+    ];
+    let mut wrong = Vec::new();
+    for (rule, address, want) in expect {
+        let got = status(&r, rule, address);
+        if got.as_deref() != Some(want) {
+            wrong.push(format!("{rule} on {address}: {got:?}, expected {want}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    for secret in ["sk_live_51Habcdefghijklmnopqrstuv", "Adm1n-Pa55-2026"] {
+        assert!(!r.to_string().contains(secret), "a secret was printed in full");
+    }
+}
+
+#[test]
+fn an_alarm_whose_subscriber_must_still_confirm_is_not_a_monitored_event() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut b = Built::new();
+    b.add("aws_cloudwatch_log_group", "trail", json!({"name": "trail", "retention_in_days": 365}), &[])
+        .add("aws_cloudtrail", "main", json!({"name": "main", "s3_bucket_name": "trail-logs", "is_multi_region_trail": true,
+            "enable_log_file_validation": true}), &[("cloud_watch_logs_group_arn", "aws_cloudwatch_log_group.trail")])
+        .add("aws_cloudwatch_log_metric_filter", "root", json!({"name": "root",
+            "pattern": "{ $.userIdentity.type = \"Root\" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != \"AwsServiceEvent\" }",
+            "metric_transformation": [{"name": "RootUsage", "namespace": "CIS", "value": "1"}]}),
+            &[("log_group_name", "aws_cloudwatch_log_group.trail")])
+        .add("aws_sns_topic", "alerts", json!({"name": "alerts"}), &[])
+        .add("aws_sns_topic_subscription", "email", json!({"protocol": "email", "endpoint": "sec@example.com"}),
+            &[("topic_arn", "aws_sns_topic.alerts")])
+        .add("aws_cloudwatch_metric_alarm", "root", json!({"alarm_name": "root", "metric_name": "RootUsage", "namespace": "CIS",
+            "comparison_operator": "GreaterThanOrEqualToThreshold", "threshold": 1, "evaluation_periods": 1, "period": 300,
+            "statistic": "Sum"}), &[("alarm_actions", "aws_sns_topic.alerts")]);
+    let path = b.write(dir.path());
+    let r = report(&[path.to_str().expect("utf-8")]);
+    let f: Vec<&Value> = r["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule_id"] == "cloudwatch-alarm-root-usage")
+        .collect();
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0]["status"], "error", "{}", f[0]["message"]);
+    assert!(
+        f[0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("subscriptions known only after apply")
+    );
+}
