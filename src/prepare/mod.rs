@@ -375,6 +375,42 @@ mod tests {
     }
 
     #[test]
+    fn every_declared_source_names_a_derived_field_and_stored_fields() {
+        for (kind, fields) in derived_field_names() {
+            let stored = crate::snapshot::stored_fields(kind).expect("a stored kind");
+            for (field, sources) in declared_sources(kind) {
+                assert!(
+                    fields.iter().any(|f| f == field),
+                    "{kind}: the source list of `{field}` names no derived field"
+                );
+                for source in *sources {
+                    assert!(
+                        stored.contains(*source),
+                        "{kind}.{field} is computed from unknown field {source}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_field_is_stored_derived_from_declared_fields_or_absent() {
+        assert_eq!(provenance("s3.bucket", "website_enabled"), Provenance::Stored);
+        // `public` is computed from the policy and the blocks, not versioning.
+        let Provenance::Derived(Some(sources)) = provenance("s3.bucket", "public") else {
+            panic!("public is a derived field with declared sources");
+        };
+        assert!(sources.contains(&"policy") && !sources.contains(&"versioning"));
+        // Undeclared derived fields may depend on anything.
+        assert_eq!(
+            provenance("rds.db_instance", "engine_family"),
+            Provenance::Derived(None)
+        );
+        assert_eq!(provenance("ec2.instance", "other_versions"), Provenance::Absent);
+        assert_eq!(provenance("account", "anything"), Provenance::Derived(None));
+    }
+
+    #[test]
     fn every_resource_of_the_example_is_prepared_and_converts() {
         let snapshot = crate::snapshot::parse(
             include_str!("../../fixtures/example-account.json"),
