@@ -661,3 +661,64 @@ fn an_alarm_whose_subscriber_must_still_confirm_is_not_a_monitored_event() {
             .contains("subscriptions known only after apply")
     );
 }
+
+#[test]
+fn references_are_followed_through_module_variables_and_outputs() {
+    // The root creates a bucket and passes its id to module "policy"
+    // (var.bucket); module "store" creates another and exports it
+    // (output "id"), which a root resource then uses. Every id is unknown.
+    let change = |address: &str, module: Option<&str>, rtype: &str, name: &str, after: Value, unknown: Value| {
+        let mut c = json!({"address": address, "mode": "managed", "type": rtype, "name": name,
+            "change": {"actions": ["create"], "after": after, "after_unknown": unknown}});
+        if let Some(m) = module {
+            c["module_address"] = json!(m);
+        }
+        c
+    };
+    let open = json!({"block_public_acls": false, "ignore_public_acls": false, "block_public_policy": false, "restrict_public_buckets": false});
+    let public = json!({"policy": json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*",
+        "Action": "s3:GetObject", "Resource": "*"}]}).to_string()});
+    let plan = json!({
+        "format_version": "1.2",
+        "resource_changes": [
+            change("aws_s3_bucket.root", None, "aws_s3_bucket", "root", json!({}), json!({"id": true, "bucket": true})),
+            change("aws_s3_bucket_public_access_block.root", None, "aws_s3_bucket_public_access_block", "root", open.clone(), json!({"bucket": true})),
+            change("module.policy.aws_s3_bucket_policy.this", Some("module.policy"), "aws_s3_bucket_policy", "this", public.clone(), json!({"bucket": true})),
+            change("module.store.aws_s3_bucket.this", Some("module.store"), "aws_s3_bucket", "this", json!({}), json!({"id": true, "bucket": true})),
+            change("aws_s3_bucket_public_access_block.store", None, "aws_s3_bucket_public_access_block", "store", open, json!({"bucket": true})),
+            change("aws_s3_bucket_policy.store", None, "aws_s3_bucket_policy", "store", public, json!({"bucket": true})),
+        ],
+        "configuration": {"root_module": {
+            "resources": [
+                {"address": "aws_s3_bucket.root", "mode": "managed", "type": "aws_s3_bucket", "name": "root", "expressions": {}},
+                {"address": "aws_s3_bucket_public_access_block.root", "mode": "managed", "type": "aws_s3_bucket_public_access_block", "name": "root",
+                 "expressions": {"bucket": {"references": ["aws_s3_bucket.root.id", "aws_s3_bucket.root"]}}},
+                {"address": "aws_s3_bucket_public_access_block.store", "mode": "managed", "type": "aws_s3_bucket_public_access_block", "name": "store",
+                 "expressions": {"bucket": {"references": ["module.store.id", "module.store"]}}},
+                {"address": "aws_s3_bucket_policy.store", "mode": "managed", "type": "aws_s3_bucket_policy", "name": "store",
+                 "expressions": {"bucket": {"references": ["module.store.id", "module.store"]}}},
+            ],
+            "module_calls": {
+                "policy": {"source": "./modules/policy",
+                    "expressions": {"bucket": {"references": ["aws_s3_bucket.root.id", "aws_s3_bucket.root"]}},
+                    "module": {"resources": [{"address": "aws_s3_bucket_policy.this", "mode": "managed", "type": "aws_s3_bucket_policy", "name": "this",
+                        "expressions": {"bucket": {"references": ["var.bucket"]}}}]}},
+                "store": {"source": "./modules/store",
+                    "module": {"resources": [{"address": "aws_s3_bucket.this", "mode": "managed", "type": "aws_s3_bucket", "name": "this", "expressions": {}}],
+                        "outputs": {"id": {"expression": {"references": ["aws_s3_bucket.this.id", "aws_s3_bucket.this"]}}}}},
+            },
+        }},
+    });
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("tfplan.json");
+    std::fs::write(&path, plan.to_string()).expect("write");
+    let r = report(&[path.to_str().expect("utf-8")]);
+    assert_eq!(
+        status(&r, "s3-bucket-no-public-read", "aws_s3_bucket.root").as_deref(),
+        Some("fail")
+    );
+    assert_eq!(
+        status(&r, "s3-bucket-no-public-read", "module.store.aws_s3_bucket.this").as_deref(),
+        Some("fail")
+    );
+}

@@ -83,7 +83,9 @@ pub struct Plan {
     pub provider_regions: HashMap<String, String>,
     /// Instances by address, and by configuration key.
     by_address: HashMap<String, usize>,
-    by_config: HashMap<String, Vec<usize>>,
+    /// By module instance and configuration key, and by those and index.
+    by_config: HashMap<(String, String), Vec<usize>>,
+    by_index: HashMap<(String, String, String), usize>,
 }
 
 /// The module key of a module instance address: `module.a[0].module.b` →
@@ -194,10 +196,12 @@ impl Plan {
         }
         let position = self.instances.len();
         self.by_address.insert(instance.address.clone(), position);
-        self.by_config
-            .entry(instance.config_key.clone())
-            .or_default()
-            .push(position);
+        let key = (instance.module.clone(), instance.config_key.clone());
+        if let Some(index) = &instance.index {
+            self.by_index
+                .insert((key.0.clone(), key.1.clone(), index_text(index)), position);
+        }
+        self.by_config.entry(key).or_default().push(position);
         self.instances.push(instance);
     }
 
@@ -359,36 +363,26 @@ impl Plan {
                     return Vec::new();
                 }
                 let (name, explicit) = split_index(name);
-                let key = join(&strip_indexes(module), &format!("{rtype}.{name}"));
-                let candidates: Vec<usize> = (self.by_config.get(&key).into_iter().flatten())
-                    .copied()
-                    .filter(|&p| self.instances[p].module == module)
-                    .collect();
+                let key = (
+                    module.to_string(),
+                    join(&strip_indexes(module), &format!("{rtype}.{name}")),
+                );
+                let by_index = |index: String| {
+                    self.by_index
+                        .get(&(key.0.clone(), key.1.clone(), index))
+                        .map(|&p| vec![p])
+                };
                 if let Some(explicit) = explicit {
-                    return candidates
-                        .into_iter()
-                        .filter(|&p| {
-                            self.instances[p]
-                                .index
-                                .as_ref()
-                                .is_some_and(|i| index_text(i) == explicit)
-                        })
-                        .collect();
+                    return by_index(explicit).unwrap_or_default();
                 }
+                let candidates = self.by_config.get(&key).cloned().unwrap_or_default();
                 if candidates.len() <= 1 {
                     return candidates;
                 }
                 // `aws_s3_bucket.b[count.index]` is referenced as
                 // `aws_s3_bucket.b`: pair instances by index.
-                if let Some(index) = index {
-                    let paired: Vec<usize> = candidates
-                        .iter()
-                        .copied()
-                        .filter(|&p| self.instances[p].index.as_ref() == Some(index))
-                        .collect();
-                    if !paired.is_empty() {
-                        return paired;
-                    }
+                if let Some(paired) = index.and_then(|i| by_index(index_text(i))) {
+                    return paired;
                 }
                 candidates
             }

@@ -290,7 +290,7 @@ fn role(v: &View, out: &mut Out) {
             continue;
         }
         let document = v.document("document", &format!("inline_policy.{i}.policy"));
-        out.entries.push(super::Entry {
+        out.push_entry(super::Entry {
             kind: "iam.policy",
             value: match json!({
                 "id": format!("role/{name}/{policy_name}"),

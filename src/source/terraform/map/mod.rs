@@ -38,6 +38,8 @@ pub struct Entry {
 pub struct Out {
     pub entries: Vec<Entry>,
     pub notes: Vec<String>,
+    /// Entries by the plan instance they come from.
+    by_position: std::collections::HashMap<usize, Vec<usize>>,
 }
 
 impl Out {
@@ -51,13 +53,22 @@ impl Out {
         map.entry("id").or_insert_with(|| Value::String(v.id()));
         map.entry("arn").or_insert_with(|| Value::String(v.arn()));
         map.entry("region").or_insert_with(|| Value::String(v.region()));
-        self.entries.push(Entry {
+        self.push_entry(Entry {
             kind,
             value: map,
             position: v.position,
             unknown: v.take_unknown(),
             outside: v.take_outside(),
         });
+    }
+
+    /// Adds a built entry.
+    pub fn push_entry(&mut self, entry: Entry) {
+        self.by_position
+            .entry(entry.position)
+            .or_default()
+            .push(self.entries.len());
+        self.entries.push(entry);
     }
 
     /// Applies `change` to every resource of `kind` built from one of the
@@ -67,11 +78,14 @@ impl Out {
         let unknown = v.take_unknown();
         let outside = v.take_outside();
         let mut found = false;
-        for e in self
-            .entries
-            .iter_mut()
-            .filter(|e| e.kind == kind && targets.contains(&e.position))
-        {
+        let indices: Vec<usize> = (targets.iter())
+            .flat_map(|t| self.by_position.get(t).into_iter().flatten().copied())
+            .collect();
+        for i in indices {
+            let e = &mut self.entries[i];
+            if e.kind != kind {
+                continue;
+            }
             // A field the parent could not know and the child now sets (an
             // existing bucket's public access block) is known.
             let before: Vec<(String, Option<Value>)> = (e.unknown.iter().chain(&e.outside))

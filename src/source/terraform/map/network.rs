@@ -432,12 +432,12 @@ fn nacl(v: &View, out: &mut Out, default: bool) {
 /// IMDSv2 (`aws_ec2_instance_metadata_defaults`).
 fn imds_default_required(v: &View) -> bool {
     let region = v.region();
-    (0..v.cx.plan.instances.len()).any(|p| {
-        let d = v.cx.view(p);
-        d.instance.rtype == "aws_ec2_instance_metadata_defaults"
-            && d.region() == region
-            && d.label("http_tokens") == "required"
-    })
+    (v.cx.plan.instances.iter().enumerate())
+        .filter(|(_, i)| i.rtype == "aws_ec2_instance_metadata_defaults")
+        .any(|(p, _)| {
+            let d = v.cx.view(p);
+            d.region() == region && d.label("http_tokens") == "required"
+        })
 }
 
 /// User data as text: `user_data_base64` decoded, `user_data` as written.
