@@ -184,6 +184,15 @@ fn a_plan_judges_only_what_it_manages() {
         );
     }
     assert!(evaluated(&r, "cloudtrail-multi-region"));
+    // The report says what the plan covers.
+    let kinds = r["target"]["covered_kinds"].as_array().expect("covered kinds");
+    assert!(kinds.contains(&json!("s3.bucket")) && !kinds.contains(&json!("guardduty.detector")));
+    let table = String::from_utf8_lossy(&audit(&["plan", SEED]).stdout).to_string();
+    assert!(
+        table.contains(&format!("covers {} resource kinds", kinds.len())),
+        "{table}"
+    );
+    assert!(table.contains("rules not evaluated"));
     let account: Vec<&Value> = r["findings"]
         .as_array()
         .expect("findings")

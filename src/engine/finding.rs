@@ -235,6 +235,10 @@ pub struct Target {
     pub regions: Vec<String>,
     /// The snapshot file audited, when there was one.
     pub snapshot_path: Option<String>,
+    /// The kinds the audited snapshot covers, when it covers only some (a
+    /// Terraform plan, probed endpoints); absent means every kind.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub covered_kinds: Option<Vec<String>>,
 }
 
 /// The result of an audit.

@@ -354,6 +354,7 @@ pub fn evaluate(rules: &RuleSet, prepared: &Prepared, options: &Options) -> Repo
             collected_at: prepared.collected_at,
             regions: prepared.regions.clone(),
             snapshot_path: options.snapshot_path.clone(),
+            covered_kinds: prepared.collected.clone(),
         },
         summary,
         findings,

@@ -219,6 +219,7 @@ impl Pieces {
                 collected_at: self.collected_at.unwrap_or_else(Utc::now),
                 regions: self.regions.into_iter().collect(),
                 snapshot_path: None,
+                covered_kinds: None,
             },
             summary,
             findings: self.findings,

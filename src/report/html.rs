@@ -305,6 +305,17 @@ fn page(report: &Report, context: &Context) -> Page {
         ("Rules", format!("{} evaluated", report.summary.rules_evaluated)),
         ("Tool", format!("posture-audit {}", report.tool_version)),
     ];
+    if let Some(kinds) = &t.covered_kinds {
+        target.push((
+            "Covers",
+            format!(
+                "{} resource kinds only ({}); {} rules not evaluated",
+                kinds.len(),
+                kinds.join(", "),
+                report.summary.rules_not_covered
+            ),
+        ));
+    }
     if let Some(path) = &t.snapshot_path {
         target.push(("Snapshot", path.clone()));
     }

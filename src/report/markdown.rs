@@ -122,6 +122,14 @@ impl Emitter for MarkdownEmitter {
             rules.len(),
             t.collected_at.format("%Y-%m-%d %H:%M UTC"),
         )?;
+        if let Some(kinds) = &t.covered_kinds {
+            writeln!(
+                md,
+                "Covers only these resource kinds: {}. {} rules need others and were not evaluated.\n",
+                kinds.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "),
+                report.summary.rules_not_covered
+            )?;
+        }
         if !report.accounts.is_empty() {
             writeln!(md, "### Accounts ({})\n", super::account_counts(report))?;
             writeln!(md, "| Account | OU | Status | Resources | Gaps | Note |")?;

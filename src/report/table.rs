@@ -175,8 +175,19 @@ fn summary_line(report: &Report) -> String {
     } else {
         format!("; {} collection gaps", report.gaps.len())
     };
+    // A partial snapshot (a plan) says what it covers, so that a short
+    // list of findings is not read as a clean account.
+    let covered = match &report.target.covered_kinds {
+        Some(kinds) => format!(
+            "; covers {} resource kinds ({}), {} rules not evaluated",
+            kinds.len(),
+            kinds.join(", "),
+            s.rules_not_covered
+        ),
+        None => String::new(),
+    };
     format!(
-        "{} failed{detail}, {} passed, {} errors, {} skipped, {} waived, {} manual open — {} rules over {} resources{account}{gaps}",
+        "{} failed{detail}, {} passed, {} errors, {} skipped, {} waived, {} manual open — {} rules over {} resources{account}{gaps}{covered}",
         s.failed, s.passed, s.errors, s.skipped, s.waived, s.manual, s.rules_evaluated, s.resources,
     )
 }
