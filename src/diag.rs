@@ -1,6 +1,7 @@
 //! Diagnostics shared by every input format (rule files, configuration,
-//! snapshots): a problem with file, line and column, and the conversion of
-//! a byte offset into a line and column that never panics.
+//! snapshots, plans): a problem with file, line and column, the conversion of
+//! a byte offset into a line and column that never panics, and the
+//! position of a JSON key.
 
 use std::path::PathBuf;
 
@@ -73,6 +74,24 @@ pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, column)
+}
+
+/// The line and column of the first `"key"` in a JSON text, or (1, 1):
+/// where to point an error about a field found after parsing.
+pub fn locate_key(text: &str, key: &str) -> (usize, usize) {
+    match text.find(&format!("\"{key}\"")) {
+        Some(offset) => line_column(text, offset),
+        None => (1, 1),
+    }
+}
+
+/// A serde_json message without the " at line L column C" it appends
+/// (errors carry the position in their own fields).
+pub fn strip_json_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
 }
 
 #[cfg(test)]

@@ -124,7 +124,7 @@ pub fn parse_accounts(text: &str, path: &Path) -> Result<AccountsFile, AccountsE
         path: path.to_owned(),
         line: e.line(),
         column: e.column(),
-        message: super::strip_position(&e.to_string()),
+        message: crate::diag::strip_json_position(&e.to_string()),
     };
     let file: AccountsFile = serde_json::from_str(text).map_err(parse_error)?;
     let invalid = |message: String| AccountsError::Invalid {

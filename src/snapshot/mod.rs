@@ -497,7 +497,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Snapshot, LoadError> {
         path: path.to_owned(),
         line: e.line(),
         column: e.column(),
-        message: strip_position(&e.to_string()),
+        message: crate::diag::strip_json_position(&e.to_string()),
     })?;
     validate(&snapshot).map_err(|message| LoadError::Invalid {
         path: path.to_owned(),
@@ -518,9 +518,9 @@ fn check_envelope(text: &str, path: &Path) -> Result<(), LoadError> {
         path: path.to_owned(),
         line: e.line(),
         column: e.column(),
-        message: strip_position(&e.to_string()),
+        message: crate::diag::strip_json_position(&e.to_string()),
     })?;
-    let position = |key: &str| locate_key(text, key);
+    let position = |key: &str| crate::diag::locate_key(text, key);
     match envelope.format.as_ref().and_then(|f| f.as_str()) {
         Some(FORMAT) => {}
         other => {
@@ -551,23 +551,6 @@ fn check_envelope(text: &str, path: &Path) -> Result<(), LoadError> {
                 ),
             })
         }
-    }
-}
-
-/// The line and column of the first `"key":` in `text`, or (1, 1).
-fn locate_key(text: &str, key: &str) -> (usize, usize) {
-    let needle = format!("\"{key}\"");
-    match text.find(&needle) {
-        Some(offset) => crate::diag::line_column(text, offset),
-        None => (1, 1),
-    }
-}
-
-/// serde_json appends " at line L column C"; the error already carries them.
-fn strip_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(i) => message[..i].to_string(),
-        None => message.to_string(),
     }
 }
 

@@ -91,7 +91,7 @@ pub fn load(path: &Path, options: &Options) -> Result<PlanSnapshot, PlanError> {
         path: path.to_owned(),
         line: e.line(),
         column: e.column(),
-        message: strip_position(&e.to_string()),
+        message: crate::diag::strip_json_position(&e.to_string()),
     })?;
     check_format(&doc, &text, path)?;
     let root = options
@@ -106,25 +106,11 @@ pub fn load(path: &Path, options: &Options) -> Result<PlanSnapshot, PlanError> {
     from_plan(plan::Plan::from_document(doc), options, &root, path)
 }
 
-fn strip_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(i) => message[..i].to_string(),
-        None => message.to_string(),
-    }
-}
-
-fn position(text: &str, key: &str) -> (usize, usize) {
-    match text.find(&format!("\"{key}\"")) {
-        Some(offset) => crate::diag::line_column(text, offset),
-        None => (1, 1),
-    }
-}
-
 /// The document must be an object with a `format_version` of a supported
 /// major version, and be a plan (not a state file).
 fn check_format(doc: &Value, text: &str, path: &Path) -> Result<(), PlanError> {
     let format_error = |key: &str, message: String| {
-        let (line, column) = position(text, key);
+        let (line, column) = crate::diag::locate_key(text, key);
         PlanError::Format {
             path: path.to_owned(),
             line,

@@ -270,16 +270,21 @@ fn inline(v: &View, out: &mut Out, principal: &str, path: &str, types: &[&str]) 
     out.add(
         "iam.policy",
         v,
-        json!({
-            "id": format!("{principal}/{owner}/{name}"),
-            "arn": "",
-            "region": "global",
-            "name": name,
-            "policy_type": "inline",
-            "attached_to": [format!("{principal}/{owner}")],
-            "document": document,
-        }),
+        inline_policy(&format!("{principal}/{owner}"), &name, document),
     );
+}
+
+/// An inline policy of `owner` (`role/NAME`), as the live collector keeps it.
+fn inline_policy(owner: &str, name: &str, document: Value) -> Value {
+    json!({
+        "id": format!("{owner}/{name}"),
+        "arn": "",
+        "region": "global",
+        "name": name,
+        "policy_type": "inline",
+        "attached_to": [owner],
+        "document": document,
+    })
 }
 
 fn role(v: &View, out: &mut Out) {
@@ -290,24 +295,11 @@ fn role(v: &View, out: &mut Out) {
             continue;
         }
         let document = v.document("document", &format!("inline_policy.{i}.policy"));
-        out.push_entry(super::Entry {
-            kind: "iam.policy",
-            value: match json!({
-                "id": format!("role/{name}/{policy_name}"),
-                "arn": "",
-                "region": "global",
-                "name": policy_name,
-                "policy_type": "inline",
-                "attached_to": [format!("role/{name}")],
-                "document": document,
-            }) {
-                Value::Object(m) => m,
-                _ => serde_json::Map::new(),
-            },
-            position: v.position,
-            unknown: v.take_unknown(),
-            outside: Default::default(),
-        });
+        out.add(
+            "iam.policy",
+            v,
+            inline_policy(&format!("role/{name}"), &policy_name, document),
+        );
     }
     // After the inline policies took their own unknown fields.
     let trust = v.document("trust_policy", "assume_role_policy");
