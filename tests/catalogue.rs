@@ -80,3 +80,29 @@ gaps = [{ service = "ec2", region = "us-east-1", operation = "DescribeAddresses"
     let result = testing::run_case(&rule, &rule.tests[0]);
     assert!(result.passed, "{}", result.detail);
 }
+
+/// The central promise, proved for every rule of the catalogue rather than
+/// for a sample: each passing example, with each kind of gap that concerns
+/// its data (its kinds in the region, globally, their whole service in the
+/// region, the resource alone), reports `error`, never `pass`.
+#[test]
+fn no_rule_passes_on_data_a_gap_left_incomplete() {
+    let rules = posture_audit::rules::load(&[]).expect("the catalogue loads");
+    let mut broken = Vec::new();
+    let mut examples = 0;
+    for rule in &rules.rules {
+        examples += rule
+            .tests
+            .iter()
+            .filter(|c| c.expect == posture_audit::rules::spec::Expect::Pass)
+            .count();
+        broken.extend(posture_audit::engine::rule_tests::gaps_never_pass(rule));
+    }
+    assert!(examples > 100, "the catalogue's passing examples were not found");
+    assert!(
+        broken.is_empty(),
+        "{} broken promises:\n{}",
+        broken.len(),
+        broken.join("\n")
+    );
+}

@@ -4,7 +4,7 @@
 //! compared with the expectation. It lives in the engine because it
 //! evaluates rules with the engine's own per-resource step.
 
-use super::{Status, account_value, evaluate_item, root_context};
+use super::{Status, account_value, evaluate_item, root_context, scope_findings};
 use crate::rules::Rule;
 use crate::rules::spec::{Expect, TestCase};
 use crate::snapshot::{self, Account, Gap, KindError, Resources, Snapshot, Source};
@@ -165,6 +165,85 @@ pub fn run_case(rule: &Rule, case: &TestCase) -> CaseResult {
         return result(false, format!("expected evidence {want:?}, got {evidence:?}"));
     }
     result(true, String::new())
+}
+
+/// The tool's central promise, as a property of one rule: each of its
+/// passing examples, with any gap that concerns the data it reads (one of
+/// its kinds in the example's region, globally, or its whole service there;
+/// the example's resource alone), gives `error`, never `pass`. Returns
+/// what broke the promise, one line each.
+pub fn gaps_never_pass(rule: &Rule) -> Vec<String> {
+    let mut broken = Vec::new();
+    for case in rule.tests.iter().filter(|c| c.expect == Expect::Pass) {
+        let Ok((snapshot, id)) = snapshot_of(rule, case) else {
+            // `run_case` reports examples that do not load.
+            continue;
+        };
+        let kind = case
+            .kind
+            .clone()
+            .or_else(|| rule.kinds.first().cloned())
+            .unwrap_or_default();
+        let synthetic = crate::prepare::SYNTHETIC_KINDS.contains(&kind.as_str());
+        let mut kinds: Vec<String> = rule.needs_for(&kind).to_vec();
+        if !synthetic && !kinds.contains(&kind) {
+            kinds.push(kind.clone());
+        }
+        let gap = |kinds: Vec<String>, region: &str, resource_id: Option<String>| Gap {
+            service: kinds
+                .first()
+                .and_then(|k| k.split('.').next())
+                .unwrap_or_default()
+                .to_string(),
+            region: region.into(),
+            operation: "Describe".into(),
+            code: "Throttling".into(),
+            message: "injected".into(),
+            kinds,
+            resource_id,
+            fields: Vec::new(),
+        };
+        let mut variants: Vec<(String, Gap)> = Vec::new();
+        for k in &kinds {
+            let service = k.split('.').next().unwrap_or_default().to_string();
+            variants.push((format!("{k} in {TEST_REGION}"), gap(vec![k.clone()], TEST_REGION, None)));
+            variants.push((format!("{k} globally"), gap(vec![k.clone()], "global", None)));
+            let mut whole = gap(vec![k.clone()], TEST_REGION, None);
+            whole.kinds.clear();
+            whole.service = service.clone();
+            variants.push((format!("all of {service} in {TEST_REGION}"), whole));
+        }
+        if !synthetic {
+            variants.push((
+                format!("{kind} {id} alone"),
+                gap(vec![kind.clone()], TEST_REGION, Some(id.clone())),
+            ));
+        }
+        let params = rule.params_value(
+            match serde_json::to_value(&case.params) {
+                Ok(serde_json::Value::Object(map)) => Some(map),
+                _ => None,
+            }
+            .as_ref(),
+        );
+        let root = root_context();
+        for (what, gap) in variants {
+            let mut with_gap = snapshot.clone();
+            with_gap.gaps.push(gap);
+            let prepared = crate::prepare::prepare(&with_gap);
+            let account = account_value(&with_gap.account, &with_gap.regions);
+            let mut findings: Vec<super::Finding> = (prepared.of_kind(&kind).iter())
+                .filter_map(|item| evaluate_item(rule, &root, item, params.as_ref(), account.as_ref(), &prepared.gaps))
+                .collect();
+            scope_findings(rule, &prepared.gaps, &mut findings);
+            if findings.iter().any(|f| f.status == Status::Pass) {
+                broken.push(format!("{} / {}: passes with a gap in {what}", rule.id, case.name));
+            } else if !findings.iter().any(|f| f.status == Status::Error) {
+                broken.push(format!("{} / {}: no error with a gap in {what}", rule.id, case.name));
+            }
+        }
+    }
+    broken
 }
 
 /// Runs every case of `rule`, and checks that it has at least one passing and
