@@ -87,13 +87,19 @@ pub fn load(path: &Path, options: &Options) -> Result<PlanSnapshot, PlanError> {
         path: path.to_owned(),
         source,
     })?;
-    let doc: Value = serde_json::from_str(&text).map_err(|e| PlanError::Parse {
+    parse(&text, path, options)
+}
+
+/// Reads plan text into a snapshot; `path` names the file in errors and is
+/// where `.tf` files are looked for unless `options.tf_dir` says.
+pub fn parse(text: &str, path: &Path, options: &Options) -> Result<PlanSnapshot, PlanError> {
+    let doc: Value = serde_json::from_str(text).map_err(|e| PlanError::Parse {
         path: path.to_owned(),
         line: e.line(),
         column: e.column(),
         message: crate::diag::strip_json_position(&e.to_string()),
     })?;
-    check_format(&doc, &text, path)?;
+    check_format(&doc, text, path)?;
     let root = options
         .tf_dir
         .clone()
