@@ -86,16 +86,59 @@ pub fn locate_key(text: &str, key: &str) -> (usize, usize) {
 }
 
 /// A serde_json message without the " at line L column C" it appends
-/// (errors carry the position in their own fields).
+/// (errors carry the position in their own fields), and with the values it
+/// quotes cut short: `invalid type: string "…", expected i64` would
+/// otherwise print whatever sits in a mistyped field, a secret included.
 pub fn strip_json_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(i) => message[..i].to_string(),
-        None => message.to_string(),
+    let message = match message.rfind(" at line ") {
+        Some(i) => &message[..i],
+        None => message,
+    };
+    shorten_quoted(message)
+}
+
+/// Cuts every double-quoted value longer than 3 characters in `message`
+/// to its first 3 and its length: `"Sup… (12 chars)"`.
+fn shorten_quoted(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(start) = rest.find('"') {
+        out.push_str(&rest[..=start]);
+        let after = &rest[start + 1..];
+        let Some(end) = after.find('"') else {
+            out.push_str(after);
+            return out;
+        };
+        let value = &after[..end];
+        let count = value.chars().count();
+        if count > 3 {
+            let head: String = value.chars().take(3).collect();
+            out.push_str(&format!("{head}… ({count} chars)"));
+        } else {
+            out.push_str(value);
+        }
+        out.push('"');
+        rest = &after[end + 1..];
     }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn quoted_values_in_json_errors_are_cut_short() {
+        assert_eq!(
+            super::strip_json_position("invalid type: string \"Mecove-Prod-2026!\", expected i64 at line 3 column 9"),
+            "invalid type: string \"Mec… (17 chars)\", expected i64"
+        );
+        assert_eq!(super::strip_json_position("unknown field `foo`"), "unknown field `foo`");
+        assert_eq!(
+            super::strip_json_position("a \"b\" and \"unterminated"),
+            "a \"b\" and \"unterminated"
+        );
+    }
+
     use super::line_column;
 
     #[test]

@@ -94,8 +94,45 @@ fn no_output_format_prints_a_secret_in_full() {
         );
         for secret in SECRETS {
             assert!(!out.contains(secret), "{format} output contains the secret {secret}");
+            // Progress, warnings and the summary go to standard error.
+            assert!(
+                !stderr(&o).contains(secret),
+                "{format}: standard error contains the secret {secret}"
+            );
         }
     }
+    // What the rules say of themselves.
+    for rule in [
+        "ec2-no-secrets-in-user-data",
+        "ecs-no-secrets-in-environment",
+        "lambda-no-secrets-in-environment",
+        "elasticbeanstalk-no-secrets-in-environment",
+    ] {
+        let o = audit(&["rules", "show", rule]);
+        for secret in SECRETS {
+            assert!(
+                !stdout(&o).contains(secret) && !stderr(&o).contains(secret),
+                "rules show {rule}"
+            );
+        }
+    }
+}
+
+#[test]
+fn error_messages_do_not_quote_a_secret_in_full() {
+    // A secret where the model expects a number: the JSON error quotes the
+    // value it found, and must not print it whole.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut snapshot: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(EXAMPLE).expect("example")).expect("JSON");
+    snapshot["resources"]["rds.db_instance"][0]["port"] = SECRETS[0].into();
+    let path = dir.path().join("mistyped.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&snapshot).expect("JSON")).expect("write");
+    let o = audit(&["scan", "--snapshot", path.to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("mistyped.json:") && err.contains("invalid type"), "{err}");
+    assert!(!err.contains(SECRETS[0]), "the error quotes the secret: {err}");
 }
 
 #[test]

@@ -255,7 +255,7 @@ fn from_plan(plan: plan::Plan, options: &Options, root: &Path, path: &Path) -> R
         if let Err(e) = resources.push_value(entry.kind, &value) {
             let message = match e {
                 KindError::Unknown => format!("no resource kind {}", entry.kind),
-                KindError::Invalid(e) => e.to_string(),
+                KindError::Invalid(e) => crate::diag::strip_json_position(&e.to_string()),
             };
             return Err(PlanError::Invalid {
                 path: path.to_owned(),
