@@ -149,3 +149,51 @@ fn denied_throttled_failing_and_hung_calls_become_gaps_and_errors() {
     let summary = &report["summary"];
     assert!(summary["errors"].as_u64().unwrap_or(0) >= 4, "{summary}");
 }
+
+#[test]
+fn ctrl_c_during_collection_writes_nothing_and_exits_130() {
+    let Some(endpoint) = moto_endpoint() else { return };
+    let upstream = endpoint.trim_start_matches("http://").to_string();
+    // One call that never answers keeps the collection running.
+    let faults = vec![Fault {
+        needles: strings(&["secretsmanager.ListSecrets"]),
+        status: 0,
+        headers: "",
+        body: "",
+        hang: true,
+    }];
+    let (url, hits) = proxy(upstream, faults);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let snapshot = dir.path().join("interrupted.json");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_audit"))
+        .args([
+            "collect",
+            "--endpoint-url",
+            &url,
+            "--region",
+            "us-east-1",
+            "--call-timeout",
+            "120",
+        ])
+        .args(["-o", snapshot.to_str().expect("utf-8")])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("audit starts");
+    // Wait until the hung call is in flight.
+    let started = std::time::Instant::now();
+    while hits.lock().expect("lock")[0] == 0 {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the collection never reached the hung call"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let pid = child.id().to_string();
+    let kill = Command::new("kill").args(["-INT", &pid]).status().expect("kill runs");
+    assert!(kill.success());
+    let o = child.wait_with_output().expect("audit ends");
+    assert_eq!(o.status.code(), Some(130), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("interrupted: nothing was written"));
+    let left: Vec<_> = std::fs::read_dir(dir.path()).expect("dir").collect();
+    assert!(left.is_empty(), "files left behind: {left:?}");
+}

@@ -17,6 +17,7 @@ Exit codes:
      items with --require-attestations)
   2  usage, input or configuration error (bad flag value, malformed snapshot, rule or
      configuration file), or an incomplete audit with --strict
+  130  interrupted (Ctrl-C) while collecting: nothing is written
 
 Examples:
   audit --profile prod

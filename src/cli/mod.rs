@@ -5,7 +5,8 @@
 //! reads the environment or decides exit codes.
 //!
 //! Exit codes: 0 nothing failing at or above `--fail-on`; 1 failing findings
-//! at or above it; 2 usage, input or configuration error.
+//! at or above it; 2 usage, input or configuration error; 130 interrupted
+//! (Ctrl-C) during collection, nothing written.
 
 pub mod args;
 pub mod commands;
@@ -61,6 +62,11 @@ pub fn main() -> ExitCode {
     })
 }
 
+/// A run stopped by Ctrl-C (SIGINT) before it wrote anything.
+#[derive(Debug, thiserror::Error)]
+#[error("interrupted: nothing was written")]
+pub struct Interrupted;
+
 /// The exit code of a command's result; errors are printed with their causes.
 fn finish(result: anyhow::Result<ExitCode>) -> ExitCode {
     match result {
@@ -68,6 +74,11 @@ fn finish(result: anyhow::Result<ExitCode>) -> ExitCode {
         Err(e) => {
             if is_broken_pipe(&e) {
                 return ExitCode::SUCCESS;
+            }
+            if e.downcast_ref::<Interrupted>().is_some() {
+                eprintln!("{e}");
+                // 128 + SIGINT, as shells report a process ended by Ctrl-C.
+                return ExitCode::from(130);
             }
             eprintln!("error: {e:#}");
             ExitCode::from(2)

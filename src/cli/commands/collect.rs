@@ -87,12 +87,22 @@ where
             eprint!("\r\x1b[K");
         })
     });
-    let result = runtime.block_on(work(progress));
+    // Ctrl-C stops the collection before anything is written: every output
+    // is written only once collection is complete (and atomically), so an
+    // interrupted run leaves no file, partial or not, and exits 130.
+    let result = runtime.block_on(async {
+        tokio::select! {
+            result = work(progress) => Some(result),
+            _ = tokio::signal::ctrl_c() => None,
+        }
+    });
     finished.store(true, std::sync::atomic::Ordering::Relaxed);
     if let Some(display) = display {
         let _ = display.join();
     }
-    Ok(result)
+    // Pending calls are abandoned, not awaited.
+    runtime.shutdown_background();
+    result.ok_or_else(|| anyhow::Error::new(crate::cli::Interrupted))
 }
 
 pub fn run(args: &CollectArgs) -> anyhow::Result<ExitCode> {
