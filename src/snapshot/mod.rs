@@ -292,6 +292,15 @@ macro_rules! resource_kinds {
                 vec![$( ($kind, self.$field.iter().map(|r| r as &dyn Resource).collect()) ),*]
             }
 
+            /// Sorts each kind's resources by region and id (stable: equal
+            /// keys keep their order), so that a snapshot does not depend on
+            /// the order in which calls finished.
+            pub fn sort(&mut self) {
+                $( self.$field.sort_by(|a, b| {
+                    (Resource::region(a), Resource::id(a)).cmp(&(Resource::region(b), Resource::id(b)))
+                }); )*
+            }
+
             /// Moves the resources of `other` into `self`.
             pub fn append(&mut self, other: &mut Resources) {
                 $( self.$field.append(&mut other.$field); )*

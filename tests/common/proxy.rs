@@ -101,3 +101,115 @@ fn read_request(stream: &mut TcpStream) -> Option<Vec<u8>> {
         }
     }
 }
+
+/// How often the flaky proxy fails a request, in percent, and the latency
+/// it adds to every request.
+#[derive(Clone, Copy)]
+pub struct Flakiness {
+    pub seed: u64,
+    pub throttle_percent: u64,
+    pub server_error_percent: u64,
+    pub drop_percent: u64,
+    pub latency: Duration,
+}
+
+/// What the flaky proxy did.
+#[derive(Debug, Default, Clone)]
+pub struct FlakyStats {
+    pub requests: usize,
+    pub throttled: usize,
+    pub server_errors: usize,
+    pub dropped: usize,
+}
+
+impl FlakyStats {
+    /// Requests the proxy failed, each of which the client had to retry.
+    pub fn faults(&self) -> usize {
+        self.throttled + self.server_errors + self.dropped
+    }
+}
+
+/// A proxy that throttles (HTTP 503 SlowDown), fails (HTTP 500) or drops
+/// (closes without answering) a seeded random share of requests, and delays
+/// every request. The draw depends on the seed, the request's bytes and how
+/// many times that same request was seen, not on arrival order, so a run is
+/// reproducible although calls race.
+pub fn flaky(upstream: String, flakiness: Flakiness) -> (String, Arc<Mutex<FlakyStats>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("address"));
+    let stats = Arc::new(Mutex::new(FlakyStats::default()));
+    let seen: Arc<Mutex<std::collections::HashMap<u64, u64>>> = Arc::default();
+    let counted = stats.clone();
+    std::thread::spawn(move || {
+        for mut client in listener.incoming().flatten() {
+            let (upstream, stats, seen) = (upstream.clone(), counted.clone(), seen.clone());
+            std::thread::spawn(move || {
+                let Some(request) = read_request(&mut client) else {
+                    return;
+                };
+                // Requests differ by their signature's timestamp: draw on the
+                // request line and body only.
+                let text = String::from_utf8_lossy(&request);
+                let line = text.lines().next().unwrap_or_default().to_string();
+                let body = text.split("\r\n\r\n").nth(1).unwrap_or_default().to_string();
+                let host_target = text
+                    .lines()
+                    .find(|l| l.to_ascii_lowercase().starts_with("x-amz-target:"))
+                    .unwrap_or_default()
+                    .to_string();
+                let key = hash(&(line, body, host_target));
+                let attempt = {
+                    let mut seen = seen.lock().expect("lock");
+                    let n = seen.entry(key).or_insert(0);
+                    *n += 1;
+                    *n
+                };
+                let draw = hash(&(flakiness.seed, key, attempt)) % 100;
+                std::thread::sleep(flakiness.latency);
+                let mut s = stats.lock().expect("lock");
+                s.requests += 1;
+                let throttle = flakiness.throttle_percent;
+                let error = throttle + flakiness.server_error_percent;
+                let dropped = error + flakiness.drop_percent;
+                if draw < throttle {
+                    s.throttled += 1;
+                    drop_lock_and_answer(s, &mut client, 503, "SlowDown");
+                } else if draw < error {
+                    s.server_errors += 1;
+                    drop_lock_and_answer(s, &mut client, 500, "InternalError");
+                } else if draw < dropped {
+                    s.dropped += 1;
+                    // Closed without a byte of answer.
+                } else {
+                    drop(s);
+                    let Ok(mut server) = TcpStream::connect(&upstream) else {
+                        return;
+                    };
+                    let request = text.replacen("\r\n", "\r\nConnection: close\r\n", 1);
+                    let _ = server.write_all(request.as_bytes());
+                    let mut answer = Vec::new();
+                    let _ = server.read_to_end(&mut answer);
+                    let _ = client.write_all(&answer);
+                }
+            });
+        }
+    });
+    (url, stats)
+}
+
+fn drop_lock_and_answer(stats: std::sync::MutexGuard<'_, FlakyStats>, client: &mut TcpStream, status: u16, code: &str) {
+    drop(stats);
+    let body = format!("<Error><Code>{code}</Code><Message>injected</Message></Error>");
+    let answer = format!(
+        "HTTP/1.1 {status} Error\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let _ = client.write_all(answer.as_bytes());
+}
+
+fn hash(value: &impl std::hash::Hash) -> u64 {
+    use std::hash::{DefaultHasher, Hasher};
+    let mut h = DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
+}

@@ -206,11 +206,21 @@ pub async fn collect(options: &Options, progress: &Arc<Progress>) -> Result<(Sna
     jobs.extend(registry::global_jobs(&global));
 
     let Part {
-        resources,
+        mut resources,
         mut gaps,
         calls,
     } = run(jobs, options.max_concurrency, progress).await;
-    gaps.sort_by(|a, b| (&a.service, &a.region, &a.operation).cmp(&(&b.service, &b.region, &b.operation)));
+    // Calls finish in any order: sorted, two collections of the same account
+    // give the same file.
+    resources.sort();
+    gaps.sort_by(|a, b| {
+        (&a.service, &a.region, &a.operation, &a.resource_id).cmp(&(
+            &b.service,
+            &b.region,
+            &b.operation,
+            &b.resource_id,
+        ))
+    });
     let stats = Stats {
         resources: resources.len(),
         regions: regions.len(),
