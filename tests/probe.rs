@@ -69,6 +69,32 @@ impl Pki {
     }
 }
 
+/// A server configuration presenting `leaf` (and no chain).
+fn presenting(leaf: CertificateDer<'static>, key: &KeyPair) -> Arc<rustls::ServerConfig> {
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("protocol versions")
+        .with_no_client_auth()
+        .with_single_cert(
+            vec![leaf],
+            PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
+        )
+        .expect("server config");
+    Arc::new(config)
+}
+
+/// A self-signed certificate for 127.0.0.1 the way `openssl req -x509`
+/// makes one: marked as a CA.
+fn self_signed_like_openssl() -> (Arc<rustls::ServerConfig>, CertificateDer<'static>) {
+    let key = KeyPair::generate().expect("key");
+    let mut params = CertificateParams::new(Vec::<String>::new()).expect("params");
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    params.subject_alt_names = vec![SanType::IpAddress(IpAddr::V4(Ipv4Addr::LOCALHOST))];
+    let cert = params.self_signed(&key).expect("self-signed");
+    (presenting(cert.der().clone(), &key), cert.der().clone())
+}
+
 /// What a test server answers.
 #[derive(Clone)]
 enum Answer {
@@ -347,6 +373,60 @@ fn without_the_test_ca_the_certificate_is_not_trusted() {
     let error = endpoints[0].https_error.as_ref().expect("untrusted issuer");
     assert_eq!(error.code, "tls");
     assert!(error.message.contains("UnknownIssuer"), "{}", error.message);
+}
+
+/// The HTTPS error of probing a server with `config`, trusting `roots`.
+fn tls_error(config: Arc<rustls::ServerConfig>, roots: Vec<CertificateDer<'static>>) -> Option<String> {
+    let lab = Lab::new();
+    let requests = lab.requests.clone();
+    let port = lab.runtime.block_on(serve(page(GOOD_HEADERS), Some(config), requests));
+    let target = probe::parse_target(&format!("https://127.0.0.1:{port}/=http://127.0.0.1:9/"), "cli").expect("target");
+    let options = probe::Options {
+        timeout: Duration::from_millis(1500),
+        extra_roots: roots,
+        ..probe::Options::default()
+    };
+    let endpoints = lab
+        .runtime
+        .block_on(probe::probe_all(vec![target], &options))
+        .expect("probe runs");
+    endpoints[0].https_error.as_ref().map(|e| e.message.clone())
+}
+
+#[test]
+fn a_self_signed_certificate_given_with_ca_cert_is_trusted_as_that_endpoint() {
+    let (config, cert) = self_signed_like_openssl();
+    // Without it: said in words, with the library's name.
+    let error = tls_error(config.clone(), Vec::new()).expect("not trusted");
+    assert!(
+        error.contains("self-signed") || error.contains("does not trust"),
+        "{error}"
+    );
+    // Given with --ca-cert, exactly this certificate: trusted.
+    assert_eq!(tls_error(config, vec![cert]), None);
+    // Another self-signed certificate given does not vouch for this one.
+    let (config, _) = self_signed_like_openssl();
+    let (_, other) = self_signed_like_openssl();
+    assert!(tls_error(config, vec![other]).is_some());
+}
+
+#[test]
+fn tls_failures_are_said_in_words() {
+    let pki = Pki::new();
+    let expired = tls_error(pki.server(true), vec![pki.ca_der.clone()]).expect("expired");
+    assert!(expired.contains("expired on 2021-01-01"), "{expired}");
+    let untrusted = tls_error(pki.server(false), Vec::new()).expect("untrusted");
+    assert!(
+        untrusted.contains("CA this probe does not trust") && untrusted.contains("UnknownIssuer"),
+        "{untrusted}"
+    );
+    // A certificate for another name.
+    let key = KeyPair::generate().expect("key");
+    let mut params = CertificateParams::new(vec!["other.example".to_string()]).expect("params");
+    params.subject_alt_names = vec![SanType::DnsName("other.example".try_into().expect("name"))];
+    let leaf = params.signed_by(&key, &pki.ca).expect("leaf");
+    let mismatch = tls_error(presenting(leaf.der().clone(), &key), vec![pki.ca_der.clone()]).expect("mismatch");
+    assert!(mismatch.contains("not valid for the name 127.0.0.1"), "{mismatch}");
 }
 
 #[test]

@@ -183,11 +183,104 @@ fn tls_connector(options: &Options) -> Result<TlsConnector, rustls::Error> {
         roots.add(cert.clone())?;
     }
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let webpki = rustls::client::WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
+        .build()
+        .map_err(|e| rustls::Error::General(e.to_string()))?;
+    let verifier = Arc::new(GivenOrWebPki {
+        given: options.extra_roots.clone(),
+        webpki,
+    });
     let config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()?
-        .with_root_certificates(roots)
+        .dangerous()
+        .with_custom_certificate_verifier(verifier)
         .with_no_client_auth();
     Ok(TlsConnector::from(Arc::new(config)))
+}
+
+/// The usual verification, and one exception: a certificate the user gave
+/// with `--ca-cert` is trusted as the certificate of the endpoint that
+/// presents it, byte for byte. `openssl req -x509` marks a self-signed
+/// certificate as a CA, which webpki refuses as a server's own certificate
+/// (`CaUsedAsEndEntity`); the user vouched for exactly this one.
+#[derive(Debug)]
+struct GivenOrWebPki {
+    given: Vec<CertificateDer<'static>>,
+    webpki: Arc<rustls::client::WebPkiServerVerifier>,
+}
+
+impl rustls::client::danger::ServerCertVerifier for GivenOrWebPki {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp: &[u8],
+        now: rustls::pki_types::UnixTime,
+    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        match self
+            .webpki
+            .verify_server_cert(end_entity, intermediates, server_name, ocsp, now)
+        {
+            Err(_) if self.given.iter().any(|g| g.as_ref() == end_entity.as_ref()) => {
+                Ok(rustls::client::danger::ServerCertVerified::assertion())
+            }
+            other => other,
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        self.webpki.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        self.webpki.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.webpki.supported_verify_schemes()
+    }
+}
+
+/// A TLS failure in words a person understands, with the library's name
+/// for it in parentheses.
+fn tls_failure(host: &str, e: &std::io::Error) -> String {
+    use rustls::CertificateError as C;
+    let date = |t: &rustls::pki_types::UnixTime| {
+        chrono::DateTime::from_timestamp(t.as_secs() as i64, 0)
+            .map_or_else(|| "an unknown date".to_string(), |d| d.format("%Y-%m-%d").to_string())
+    };
+    let Some(rustls::Error::InvalidCertificate(cert)) = e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>())
+    else {
+        return e.to_string();
+    };
+    let words = match cert {
+        C::ExpiredContext { not_after, .. } => format!("the certificate expired on {}", date(not_after)),
+        C::Expired => "the certificate has expired".to_string(),
+        C::NotValidYetContext { not_before, .. } => format!("the certificate is not valid before {}", date(not_before)),
+        C::NotValidYet => "the certificate is not valid yet".to_string(),
+        C::UnknownIssuer => "the certificate is issued by a CA this probe does not trust (pass that CA with --ca-cert)".to_string(),
+        C::NotValidForName | C::NotValidForNameContext { .. } => {
+            format!("the certificate is not valid for the name {host}")
+        }
+        C::BadSignature => "the certificate's signature does not verify".to_string(),
+        C::Revoked => "the certificate is revoked".to_string(),
+        C::Other(other) if other.to_string().contains("CaUsedAsEndEntity") => {
+            "the server presents a CA certificate as its own: a self-signed certificate (pass that very certificate with --ca-cert to trust it)".to_string()
+        }
+        _ => return e.to_string(),
+    };
+    format!("{words} ({cert:?})")
 }
 
 /// Probes every target, at most `options.concurrency` at a time; the results
@@ -340,7 +433,7 @@ async fn fetch_inner(url: &Url, connector: &TlsConnector) -> Result<HttpResponse
         let tls = connector
             .connect(name, tcp)
             .await
-            .map_err(|e| probe_error("tls", e.to_string()))?;
+            .map_err(|e| probe_error("tls", tls_failure(host, &e)))?;
         let (_, session) = tls.get_ref();
         let version = session.protocol_version().map(tls_version_name);
         let validity = session
