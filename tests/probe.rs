@@ -55,29 +55,19 @@ impl Pki {
             params.not_after = rcgen::date_time_ymd(2021, 1, 1);
         }
         let leaf = params.signed_by(&key, &self.ca).expect("leaf certificate");
-        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-        let config = rustls::ServerConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .expect("protocol versions")
-            .with_no_client_auth()
-            .with_single_cert(
-                vec![leaf.der().clone(), self.ca_der.clone()],
-                PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
-            )
-            .expect("server config");
-        Arc::new(config)
+        presenting(vec![leaf.der().clone(), self.ca_der.clone()], &key)
     }
 }
 
-/// A server configuration presenting `leaf` (and no chain).
-fn presenting(leaf: CertificateDer<'static>, key: &KeyPair) -> Arc<rustls::ServerConfig> {
+/// A server configuration presenting `chain` (its own certificate first).
+fn presenting(chain: Vec<CertificateDer<'static>>, key: &KeyPair) -> Arc<rustls::ServerConfig> {
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     let config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .expect("protocol versions")
         .with_no_client_auth()
         .with_single_cert(
-            vec![leaf],
+            chain,
             PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
         )
         .expect("server config");
@@ -92,7 +82,7 @@ fn self_signed_like_openssl() -> (Arc<rustls::ServerConfig>, CertificateDer<'sta
     params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     params.subject_alt_names = vec![SanType::IpAddress(IpAddr::V4(Ipv4Addr::LOCALHOST))];
     let cert = params.self_signed(&key).expect("self-signed");
-    (presenting(cert.der().clone(), &key), cert.der().clone())
+    (presenting(vec![cert.der().clone()], &key), cert.der().clone())
 }
 
 /// What a test server answers.
@@ -425,7 +415,7 @@ fn tls_failures_are_said_in_words() {
     let mut params = CertificateParams::new(vec!["other.example".to_string()]).expect("params");
     params.subject_alt_names = vec![SanType::DnsName("other.example".try_into().expect("name"))];
     let leaf = params.signed_by(&key, &pki.ca).expect("leaf");
-    let mismatch = tls_error(presenting(leaf.der().clone(), &key), vec![pki.ca_der.clone()]).expect("mismatch");
+    let mismatch = tls_error(presenting(vec![leaf.der().clone()], &key), vec![pki.ca_der.clone()]).expect("mismatch");
     assert!(mismatch.contains("not valid for the name 127.0.0.1"), "{mismatch}");
 }
 
