@@ -5,8 +5,9 @@
 //! What a plan says about a resource, and how it is read here:
 //! - `resource_changes[].change.after` is the planned state of a create,
 //!   update or replacement (and of a `no-op`, the unchanged resource);
-//!   `after_unknown` marks the values known only after apply and
-//!   `after_sensitive` the sensitive ones; a delete plans nothing;
+//!   `after_unknown` marks the values known only after apply; sensitive
+//!   values are read like any other, since the secret rules must see them,
+//!   and reports mask the values those rules report; a delete plans nothing;
 //! - `prior_state` holds resources (and data sources read during the plan)
 //!   that older plans do not list in `resource_changes` when unchanged;
 //! - `configuration` holds each resource block's expressions, whose
@@ -44,7 +45,6 @@ pub struct Instance {
     pub index: Option<Value>,
     pub values: Value,
     pub unknown: Value,
-    pub sensitive: Value,
     pub action: Action,
 }
 
@@ -81,9 +81,7 @@ pub struct Plan {
     outputs: HashMap<String, Value>,
     /// Constant `region` of each provider configuration, by its key.
     pub provider_regions: HashMap<String, String>,
-    /// Instances by address, and by configuration key.
-    by_address: HashMap<String, usize>,
-    /// By module instance and configuration key, and by those and index.
+    /// Instances by module instance and configuration key, and by those and index.
     by_config: HashMap<(String, String), Vec<usize>>,
     by_index: HashMap<(String, String, String), usize>,
 }
@@ -172,7 +170,6 @@ impl Plan {
                     index: change.get_mut("index").map(Value::take).filter(|v| !v.is_null()),
                     values: body.get_mut("after").map(Value::take).unwrap_or_default(),
                     unknown: body.get_mut("after_unknown").map(Value::take).unwrap_or_default(),
-                    sensitive: body.get_mut("after_sensitive").map(Value::take).unwrap_or_default(),
                     action,
                     address,
                 };
@@ -195,7 +192,6 @@ impl Plan {
             return;
         }
         let position = self.instances.len();
-        self.by_address.insert(instance.address.clone(), position);
         let key = (instance.module.clone(), instance.config_key.clone());
         if let Some(index) = &instance.index {
             self.by_index
@@ -263,10 +259,6 @@ impl Plan {
                     index: resource.get_mut("index").map(Value::take).filter(|v| !v.is_null()),
                     values: resource.get_mut("values").map(Value::take).unwrap_or_default(),
                     unknown: Value::Null,
-                    sensitive: resource
-                        .get_mut("sensitive_values")
-                        .map(Value::take)
-                        .unwrap_or_default(),
                     action: Action::NoOp,
                     address,
                 };
@@ -396,11 +388,6 @@ impl Plan {
         let mut out = Vec::new();
         collect_refs(expression, &mut out);
         out
-    }
-
-    /// The instance at `address`, if the plan has it.
-    pub fn by_address(&self, address: &str) -> Option<usize> {
-        self.by_address.get(address).copied()
     }
 }
 

@@ -10,7 +10,7 @@
 use super::plan::{Instance, Plan, references_of};
 use serde_json::Value;
 use std::cell::RefCell;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 /// The id and ARN an instance has in the snapshot: the real ones when the
 /// plan knows them, else stand-ins built from its address, the same for the
@@ -474,11 +474,6 @@ impl<'p> View<'p> {
             .and_then(|e| e.get("constant_value"))
             .and_then(Value::as_str)
     }
-
-    /// Whether a sensitive flag covers `path`.
-    pub fn sensitive(&self, path: &str) -> bool {
-        any_unknown(&self.instance.sensitive, path)
-    }
 }
 
 /// The strings of a string or list-of-strings value.
@@ -488,13 +483,4 @@ pub fn strings(value: Option<&Value>) -> Vec<String> {
         Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).map(str::to_string).collect(),
         _ => Vec::new(),
     }
-}
-
-/// Instances by resource type, in plan order.
-pub fn by_type(plan: &Plan) -> HashMap<&str, Vec<usize>> {
-    let mut out: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (p, i) in plan.instances.iter().enumerate() {
-        out.entry(i.rtype.as_str()).or_default().push(p);
-    }
-    out
 }

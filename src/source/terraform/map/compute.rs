@@ -60,10 +60,6 @@ pub fn primary(v: &View, out: &mut Out) -> bool {
     true
 }
 
-pub fn patch(_v: &View, _out: &mut Out) -> bool {
-    false
-}
-
 /// Name and value pairs of a list of `{name, value}` objects.
 fn pairs(items: Option<&Value>, value_key: &str, out_key: &str) -> Vec<Value> {
     (items.and_then(Value::as_array).into_iter().flatten())

@@ -9,7 +9,7 @@
 
 use super::Out;
 use crate::source::terraform::plan::Action;
-use crate::source::terraform::view::{Context, View, Want};
+use crate::source::terraform::view::{View, Want};
 use serde_json::{Value, json};
 
 const SG: &[&str] = &["aws_security_group", "aws_default_security_group"];
@@ -130,7 +130,7 @@ pub fn patch(v: &View, out: &mut Out) -> bool {
 
 /// Members of clusters: the cluster lists them, and they take the
 /// cluster's storage encryption (an Aurora instance has none of its own).
-pub fn finish(_cx: &Context, out: &mut Out) {
+pub fn finish(out: &mut Out) {
     let members: Vec<(String, String, bool)> = out
         .of_kind("rds.db_instance")
         .filter_map(|e| {

@@ -323,7 +323,6 @@ pub fn map(cx: &Context) -> Out {
                 let _ = network::patch(&v, &mut out)
                     || data::patch(&v, &mut out)
                     || edge::patch(&v, &mut out)
-                    || compute::patch(&v, &mut out)
                     || identity::patch(&v, &mut out)
                     || monitoring::patch(&v, &mut out);
             } else {
@@ -331,7 +330,7 @@ pub fn map(cx: &Context) -> Out {
             }
         }
     }
-    data::finish(cx, &mut out);
+    data::finish(&mut out);
     identity::finish(&mut out);
     out
 }
