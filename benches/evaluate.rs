@@ -6,6 +6,10 @@
 //! Run: `cargo bench --no-default-features --bench evaluate` (add sizes as
 //! arguments, e.g. `-- 1000 50000`). Medians of 5 runs; the machine is shared,
 //! so compare ratios rather than absolute times.
+//!
+//! `BENCH_SNAPSHOT_OUT=FILE` only writes the synthetic snapshot of the first
+//! size to FILE and exits: `scripts/bench_release.sh` times built `audit`
+//! binaries on it end to end.
 
 // The same allocator as the `audit` binary, so the figures are the user's.
 #[global_allocator]
@@ -39,6 +43,11 @@ fn peak_rss_mib() -> f64 {
 fn main() {
     let sizes: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
     let sizes = if sizes.is_empty() { vec![10_000, 100_000] } else { sizes };
+    if let Some(out) = std::env::var_os("BENCH_SNAPSHOT_OUT") {
+        let n = sizes.first().copied().unwrap_or(100_000);
+        std::fs::write(&out, synthetic::snapshot_text(n)).expect("BENCH_SNAPSHOT_OUT is writable");
+        return;
+    }
     let rules = rules::load(&[]).expect("the built-in rules load");
     println!(
         "{:>8} {:>6} {:>10} {:>10} {:>10} {:>12} {:>10} {:>10} {:>9}",

@@ -6,6 +6,7 @@
 #
 #   scripts/bench_collect.sh                 # release build (slow to build cold)
 #   PROFILE=dev scripts/bench_collect.sh     # the debug build the tests use
+#   BIN=path/to/audit scripts/bench_collect.sh   # a binary already built
 #
 # The figures include the emulator's own latency: moto is a Python server,
 # so they bound the tool's overhead from above.
@@ -15,7 +16,9 @@ export CARGO_BUILD_JOBS="${CARGO_BUILD_JOBS:-2}"
 PROFILE="${PROFILE:-release}"
 RUNS="${RUNS:-5}"
 
-if [ "$PROFILE" = release ]; then
+if [ -n "${BIN:-}" ]; then
+  bin="$BIN"
+elif [ "$PROFILE" = release ]; then
   cargo build --locked --release --quiet
   bin="${CARGO_TARGET_DIR:-target}/release/audit"
 else
